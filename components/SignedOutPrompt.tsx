@@ -1,0 +1,50 @@
+import { useState } from 'preact/hooks';
+import { i18n } from '#i18n';
+
+export interface SignedOutPromptProps {
+  onSignIn: () => void;
+}
+
+/** The one unobtrusive page prompt shown when GDAP Lens has nothing to show yet. */
+export function SignedOutPrompt({ onSignIn }: SignedOutPromptProps) {
+  const [open, setOpen] = useState(true);
+  if (!open) return null;
+  const text = i18n.t('prompt.signedOut');
+  return (
+    <div class="gdap-prompt" role="status" aria-label={text}>
+      <span class="gdap-prompt__text">{text}</span>
+      <button type="button" class="gdap-prompt__primary" onClick={onSignIn}>
+        {i18n.t('prompt.openOptions')}
+      </button>
+      <button type="button" class="gdap-prompt__close" aria-label={i18n.t('prompt.dismiss')} onClick={() => setOpen(false)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+/** Styles for the prompt's shadow root: readable on light and dark pages. */
+export const SIGNED_OUT_PROMPT_CSS = `
+:host { all: initial; }
+.gdap-prompt {
+  position: fixed; right: 16px; bottom: 16px; z-index: 2147483000;
+  display: flex; align-items: center; gap: 8px; max-width: 420px;
+  padding: 8px 10px; border-radius: 8px;
+  font: 13px/1.4 "Segoe UI", system-ui, -apple-system, "Noto Sans KR", sans-serif;
+  background: #ffffff; color: #1b1b1b; border: 1px solid #8a8886;
+  box-shadow: 0 4px 12px rgba(0,0,0,.18);
+}
+.gdap-prompt__primary {
+  font: inherit; padding: 4px 10px; border-radius: 4px; cursor: pointer;
+  border: 1px solid #0f6cbd; background: #0f6cbd; color: #ffffff;
+}
+.gdap-prompt__close {
+  font: inherit; font-size: 16px; line-height: 1; padding: 2px 6px; cursor: pointer;
+  border: 0; background: transparent; color: inherit;
+}
+button:focus-visible { outline: 2px solid #0f6cbd; outline-offset: 2px; }
+@media (prefers-color-scheme: dark) {
+  .gdap-prompt { background: #292929; color: #f5f5f5; border-color: #6e6e6e; }
+  .gdap-prompt__primary { background: #479ef5; border-color: #479ef5; color: #0b0b0b; }
+}
+`;
