@@ -35,7 +35,16 @@ export function buildManifest(browser: TargetBrowser) {
     optional_host_permissions: [...OPTIONAL_HOST_PERMISSIONS],
     action: { default_title: '__MSG_actionTitle__' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ID,
+              strict_min_version: '140.0',
+              // Nothing is sent to us or to third parties: only the user's own calls to Microsoft.
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
       : {}),
   };
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './harness';
+import { ICON_SIZES } from '../tools/make-icons';
+
+const BUILDS = ['chrome-mv3', 'edge-mv3', 'firefox-mv3'];
+
+describe.each(BUILDS)('built manifest %s', (build) => {
+  const dir = join(REPO_ROOT, '.output', build);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+
+  it('is MV3 named GDAP Lens with exactly the intended permissions', () => {
+    expect(manifest.manifest_version).toBe(3);
+    expect(manifest.name).toBe('GDAP Lens');
+    expect([...manifest.permissions].sort()).toEqual(['alarms', 'identity', 'notifications', 'storage']);
+    expect(manifest.host_permissions).toEqual(['https://login.microsoftonline.com/*', 'https://graph.microsoft.com/*']);
+  });
+
+  it('names no test host, no <all_urls>, no remote code and keeps the default CSP', () => {
+    const text = JSON.stringify(manifest);
+    expect(text).not.toMatch(/127\.0\.0\.1|localhost|<all_urls>|"tabs"|unsafe-eval|externally_connectable/);
+    expect(manifest.content_security_policy).toBeUndefined();
+    for (const cs of manifest.content_scripts ?? []) {
+      for (const m of cs.matches) expect(m).toMatch(/^https:\/\/(partner\.microsoft\.com|admin\.microsoft\.com|admin\.cloud\.microsoft)\/\*$/);
+    }
+  });
+
+  it('ships every icon size and both locales', () => {
+    for (const size of ICON_SIZES) {
+      expect(manifest.icons[String(size)]).toBe(`icon/${size}.png`);
+      expect(existsSync(join(dir, 'icon', `${size}.png`))).toBe(true);
+    }
+    const en = JSON.parse(readFileSync(join(dir, '_locales/en/messages.json'), 'utf8'));
+    const ko = JSON.parse(readFileSync(join(dir, '_locales/ko/messages.json'), 'utf8'));
+    expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
+    expect(en.extDescription.message).toBeTruthy();
+  });
+});

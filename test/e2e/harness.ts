@@ -1,0 +1,152 @@
+/**
+ * The one way every end-to-end test, benchmark and the demo starts a browser:
+ * Debian's Chromium with the PRODUCTION build of the extension loaded unchanged,
+ * and the real Microsoft hostnames mapped to the local fake cloud.
+ */
+import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Worker } from 'playwright-core';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROME_BUILD = join(REPO_ROOT, '.output/chrome-mv3');
+
+/** Flags every launch needs on these machines (no network but the loopback). */
+export const BASE_CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** What the harness needs of a fake cloud (test/fake-cloud/server.ts provides it). */
+export interface MappedCloud {
+  chromiumArgs(): string[];
+}
+
+export interface LaunchOptions {
+  /** Map the Microsoft hosts to this fake cloud. */
+  cloud?: MappedCloud;
+  /** Defaults to the production Chrome build in .output/chrome-mv3. */
+  extensionPath?: string;
+  /** Default true; false opens a window (needs a display). */
+  headless?: boolean;
+  /** Browser UI language, e.g. 'ko' to see the Korean locale. */
+  lang?: string;
+  /** Keep the profile folder after close (the demo uses its own). */
+  userDataDir?: string;
+  viewport?: { width: number; height: number } | null;
+}
+
+export interface ConsoleEntry {
+  pageUrl: string;
+  type: string;
+  text: string;
+}
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  /** browser.identity.getRedirectURL() of this extension. */
+  redirectUri: string;
+  serviceWorker(): Promise<Worker>;
+  /** Errors and warnings from every page and the service worker, and uncaught page errors. */
+  consoleErrors: ConsoleEntry[];
+  newPage(): Promise<Page>;
+  extensionUrl(path: string): string;
+  close(): Promise<void>;
+}
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  throw new Error('Debian Chromium not found: install it with `apt-get install -y chromium` (or set CHROMIUM_PATH).');
+}
+
+/** Refuses to test anything but a production build whose manifest names no test host. */
+export function assertProductionBuild(path: string): void {
+  const manifestPath = join(path, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    throw new Error(`No extension build at ${path}: run \`npx wxt build -b chrome\` first (npm run test:e2e does).`);
+  }
+  const manifest = readFileSync(manifestPath, 'utf8');
+  if (/127\.0\.0\.1|localhost/.test(manifest)) throw new Error(`${manifestPath} names a local test host`);
+  if (existsSync(join(path, 'reload'))) throw new Error(`${path} looks like a development build`);
+}
+
+export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionBrowser> {
+  const extensionPath = opts.extensionPath ?? CHROME_BUILD;
+  assertProductionBuild(extensionPath);
+  const ownProfile = !opts.userDataDir;
+  const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'gdap-lens-profile-'));
+  const args = [
+    ...BASE_CHROMIUM_ARGS,
+    `--disable-extensions-except=${extensionPath}`,
+    `--load-extension=${extensionPath}`,
+    ...(opts.lang ? [`--lang=${opts.lang}`] : []),
+    ...(opts.cloud ? opts.cloud.chromiumArgs() : []),
+  ];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: opts.headless ?? true,
+    args,
+    ...(opts.lang ? { locale: opts.lang } : {}),
+    viewport: opts.viewport === undefined ? { width: 1280, height: 800 } : opts.viewport,
+    env: { ...process.env, ...(opts.lang ? { LANGUAGE: opts.lang, LANG: `${opts.lang}_KR.UTF-8` } : {}) },
+  });
+
+  const consoleErrors: ConsoleEntry[] = [];
+  const watch = (page: Page) => {
+    page.on('console', (msg: ConsoleMessage) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') {
+        consoleErrors.push({ pageUrl: page.url(), type: msg.type(), text: msg.text() });
+      }
+    });
+    page.on('pageerror', (err) => consoleErrors.push({ pageUrl: page.url(), type: 'pageerror', text: String(err) }));
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+
+  const serviceWorker = async (): Promise<Worker> => {
+    const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+    if (existing) return existing;
+    return context.waitForEvent('serviceworker', {
+      predicate: (w) => w.url().startsWith('chrome-extension://'),
+      timeout: 20_000,
+    });
+  };
+  const sw = await serviceWorker();
+  const extensionId = new URL(sw.url()).host;
+
+  return {
+    context,
+    extensionId,
+    redirectUri: `https://${extensionId}.chromiumapp.org/`,
+    serviceWorker,
+    consoleErrors,
+    newPage: () => context.newPage(),
+    extensionUrl: (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`,
+    async close() {
+      await context.close().catch(() => undefined);
+      if (ownProfile) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Walks the document and every open shadow root below it, and returns the elements
+ * matching `selector`. Runs in the page (pass to page.evaluate).
+ */
+export function deepQueryAllInPage(selector: string): Element[] {
+  const found: Element[] = [];
+  const visit = (root: Document | ShadowRoot) => {
+    found.push(...Array.from(root.querySelectorAll(selector)));
+    for (const el of Array.from(root.querySelectorAll('*'))) if (el.shadowRoot) visit(el.shadowRoot);
+  };
+  visit(document);
+  return found;
+}
