@@ -12,9 +12,9 @@ export default defineContentScript({
   runAt: 'document_idle',
   async main(ctx) {
     let prompt: Awaited<ReturnType<typeof mountPrompt>> | null = null;
-    const update = async () => {
+    const update = async (url: URL | string) => {
       try {
-        const page = detectPartnerCenterPage(location.href);
+        const page = detectPartnerCenterPage(url);
         if (page && !prompt) {
           prompt = await mountPrompt(ctx);
         } else if (!page && prompt) {
@@ -25,8 +25,9 @@ export default defineContentScript({
         // Never throw into the page: an unrecognised or changed page gets nothing.
       }
     };
-    ctx.addEventListener(window, 'wxt:locationchange', () => void update());
-    await update();
+    // The Navigation API announces a change before it commits: read the event's URL, not location.
+    ctx.addEventListener(window, 'wxt:locationchange', (event) => void update(event.newUrl));
+    await update(location.href);
   },
 });
 

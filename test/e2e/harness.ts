@@ -3,7 +3,7 @@
  * Debian's Chromium with the PRODUCTION build of the extension loaded unchanged,
  * and the real Microsoft hostnames mapped to the local fake cloud.
  */
-import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Worker } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page, type Worker } from 'playwright-core';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -135,6 +135,18 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
       if (ownProfile) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The same Chromium and host mapping without the extension: for tests of the fake portals
+ * themselves, and for benchmarks that compare a page with and without GDAP Lens.
+ */
+export function launchPlainBrowser(opts: { cloud: MappedCloud; headless?: boolean }): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: opts.headless ?? true,
+    args: [...BASE_CHROMIUM_ARGS, ...opts.cloud.chromiumArgs()],
+  });
 }
 
 /**
