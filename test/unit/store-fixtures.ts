@@ -1,4 +1,5 @@
 /** Shared builders for the store-* unit tests (not a test file itself). */
+import { mulberry32 } from '../fake-cloud/prng';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import type { AccessAssignment, Customer, Relationship, RelationshipStatus } from '@/utils/gdap/schema';
@@ -55,17 +56,8 @@ export function snapshot(
   };
 }
 
-/** Small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG: the fake cloud's mulberry32. */
+export const prng = mulberry32;
 
 export interface BigData {
   relationships: Relationship[];
