@@ -15,7 +15,7 @@ import {
   type PortalServer,
   startPortalServer,
   waitDeep,
-} from '../fake-cloud/partner-center/test-harness';
+} from './portal-kit';
 
 let server: PortalServer;
 let browser: Browser;

@@ -20,7 +20,7 @@ import {
   tenantGuid,
   waitDeep,
   waitForGrid,
-} from '../fake-cloud/partner-center/test-harness';
+} from './portal-kit';
 
 let server: PortalServer;
 let browser: Browser;

@@ -53,6 +53,20 @@ describe('content script on the fake Partner Center', () => {
     await page.close();
   });
 
+  it('opens the options page from the prompt through a sender-checked message to the background', async () => {
+    const page = await browser.newPage();
+    await page.goto('https://partner.microsoft.com/dashboard/commerce2/customers/list');
+    const signIn = page.locator('[data-gdap-prompt]').getByRole('button', { name: 'Sign in' });
+    const [options] = await Promise.all([
+      browser.context.waitForEvent('page', { predicate: (p) => p.url().endsWith('/options.html'), timeout: 15_000 }),
+      signIn.click(),
+    ]);
+    expect(options.url()).toBe(browser.extensionUrl('options.html'));
+    await expect.poll(() => options.getByTestId('redirect-uri').textContent()).toBe(browser.redirectUri);
+    await options.close();
+    await page.close();
+  });
+
   it('adds nothing to a page it does not know, and nothing reaches the console', async () => {
     const page = await browser.newPage();
     await page.goto('https://partner.microsoft.com/dashboard/home');

@@ -148,17 +148,3 @@ export function launchPlainBrowser(opts: { cloud: MappedCloud; headless?: boolea
     args: [...BASE_CHROMIUM_ARGS, ...opts.cloud.chromiumArgs()],
   });
 }
-
-/**
- * Walks the document and every open shadow root below it, and returns the elements
- * matching `selector`. Runs in the page (pass to page.evaluate).
- */
-export function deepQueryAllInPage(selector: string): Element[] {
-  const found: Element[] = [];
-  const visit = (root: Document | ShadowRoot) => {
-    found.push(...Array.from(root.querySelectorAll(selector)));
-    for (const el of Array.from(root.querySelectorAll('*'))) if (el.shadowRoot) visit(el.shadowRoot);
-  };
-  visit(document);
-  return found;
-}

@@ -4,9 +4,9 @@
  * shared harness, and shadow-DOM walking helpers evaluated in the page.
  */
 import type { Browser, Page } from 'playwright-core';
-import type { FakeCustomer, FakeRelationship, World } from '../model';
-import { startFakeCloud, type FakeCloud } from '../server';
-import { launchPlainBrowser } from '../../e2e/harness';
+import type { FakeCustomer, FakeRelationship, World } from '../fake-cloud/model';
+import { startFakeCloud, type FakeCloud } from '../fake-cloud/server';
+import { launchPlainBrowser } from './harness';
 
 export const PC = 'https://partner.microsoft.com';
 export const AC = 'https://admin.microsoft.com';
