@@ -134,3 +134,32 @@ export async function signInWithPkce(cloud: FakeCloudAddress, opts: PkceSignInOp
   if (token.status !== 200) throw new Error(`token failed: ${token.status} ${token.text}`);
   return token.json<TokenSet>();
 }
+
+/**
+ * A WHATWG `fetch` that reaches the fake cloud from Node under the real host names
+ * (SNI and Host set), for code under test that takes `fetch` by injection.
+ * `onRequest` sees every request first (tests record them).
+ */
+export function fakeCloudFetch(cloud: FakeCloudAddress, onRequest?: (r: { method: string; url: string }) => void): typeof fetch {
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+    const method = init?.method ?? 'GET';
+    onRequest?.({ method, url });
+    let body: string | undefined;
+    if (typeof init?.body === 'string') body = init.body;
+    else if (init?.body instanceof URLSearchParams) {
+      body = init.body.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
+    }
+    const res = await fakeRequest(cloud, url, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const out = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+    }
+    const nullBody = res.status === 204 || res.status === 304 || res.status === 302;
+    return new Response(nullBody ? null : res.text, { status: res.status, headers: out });
+  };
+}

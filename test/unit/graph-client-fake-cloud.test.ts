@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, GraphError, type GraphClientOptions } from '@/utils/graph/client';
 import { CLOUDS } from '@/utils/graph/clouds';
 import { GLOBAL_ADMINISTRATOR, GLOBAL_READER } from '@/utils/gdap/roles';
-import { fakeRequest } from '../fake-cloud/client';
+import { fakeCloudFetch as fakeFetch } from '../fake-cloud/client';
 import { startFakeCloud, type FakeCloud } from '../fake-cloud/server';
 
 let cloud: FakeCloud;
@@ -15,22 +15,8 @@ let token: string;
 let sleeps: number[];
 let graphRequests: Array<{ method: string; url: string }>;
 
-/** A `fetch` that reaches the fake cloud (SNI and Host = the real Graph host name). */
-const fakeCloudFetch: typeof fetch = async (input, init) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  const headers: Record<string, string> = {};
-  new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
-  const method = init?.method ?? 'GET';
-  graphRequests.push({ method, url });
-  const res = await fakeRequest(cloud, url, { method, headers, ...(typeof init?.body === 'string' ? { body: init.body } : {}) });
-  const out = new Headers();
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
-  }
-  const nullBody = res.status === 204 || res.status === 304;
-  return new Response(nullBody ? null : res.text, { status: res.status, headers: out });
-};
+const fakeCloudFetch: typeof fetch = (input, init) =>
+  fakeFetch(cloud, (r) => graphRequests.push(r))(input, init);
 
 function client(overrides: Partial<GraphClientOptions> = {}) {
   return createGraphClient({
