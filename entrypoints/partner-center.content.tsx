@@ -40,7 +40,7 @@ async function mountPrompt(ctx: ContentScriptContext) {
     css: SIGNED_OUT_PROMPT_CSS,
     onMount(container, _shadow, host) {
       host.setAttribute('data-gdap-prompt', 'signed-out');
-      render(<SignedOutPrompt onSignIn={() => void sendMessage('openOptions').catch(() => undefined)} />, container);
+      render(<SignedOutPrompt onSignIn={() => void sendMessage('openOptions', undefined).catch(() => undefined)} />, container);
       return container;
     },
     onRemove(container) {

@@ -1,7 +1,16 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { Options } from '@/components/Options';
+import { Options } from '@/components/options/Options';
+import { createRuntimeApi } from '@/utils/messaging/client';
+import { CLOUDS, cloudHostPatterns } from '@/utils/graph/clouds';
 import '@/components/base.css';
 
-document.documentElement.lang = navigator.language.toLowerCase().startsWith('ko') ? 'ko' : 'en';
-render(<Options redirectUri={browser.identity.getRedirectURL()} />, document.getElementById('app')!);
+document.documentElement.lang = browser.i18n.getUILanguage().toLowerCase().startsWith('ko') ? 'ko' : 'en';
+render(
+  <Options
+    api={createRuntimeApi()}
+    redirectUri={browser.identity.getRedirectURL()}
+    requestCloudPermission={(cloud) => browser.permissions.request({ origins: cloudHostPatterns(CLOUDS[cloud]) })}
+  />,
+  document.getElementById('app')!,
+);

@@ -1,12 +1,146 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import * as v from 'valibot';
+import type { Account, AuthStatus } from '../auth/types';
+import type { AccessAssignment, Relationship } from '../gdap/schema';
+import type { RelationshipState } from '../gdap/state';
+import type { CustomerSummary } from '../gdap/summary';
+import type { Settings } from '../settings';
 
 /**
  * The one typed protocol between content scripts, the popup, the options page and the
- * background. Every handler in the background checks its sender (./guard.ts) first.
+ * background. Every command has a payload schema and a sender policy (./router.ts checks
+ * both before a handler runs); anything else is dropped. Nothing that crosses it ever
+ * carries a token.
  */
-export interface ProtocolMap {
-  /** Content scripts cannot open the options page themselves; the background does. */
-  openOptions(): void;
+
+// ---------------------------------------------------------------------------
+// What crosses the boundary (JSON-safe views)
+// ---------------------------------------------------------------------------
+
+export interface RelationshipView {
+  relationship: Relationship;
+  state: RelationshipState;
+  /** `null` when not loaded. */
+  assignments: AccessAssignment[] | null;
 }
 
+export interface SyncStatusView {
+  running: boolean;
+  lastSuccess: string | null;
+  lastAttempt: string | null;
+  lastError: { kind: string; messageKey: string } | null;
+  counts: { relationships: number; customers: number; assignments: number; skipped: number } | null;
+  durationMs: number | null;
+  /** R1: the last sync found nothing, which usually means the account is not an admin agent. */
+  emptyHint: 'admin-agent-role' | null;
+}
+
+export interface StatusView {
+  auth: AuthStatus;
+  sync: SyncStatusView;
+  settings: Settings;
+}
+
+/** Result of an action: plain outcome, with a message key the UI localises. */
+export type ActionResult<T = undefined> =
+  | ({ ok: true } & (T extends undefined ? unknown : { value: T }))
+  | { ok: false; error: { kind: string; messageKey: string; detail?: string } };
+
+export interface InvitationCreated {
+  relationship: RelationshipView;
+  /** The link the customer opens to approve (shared/graph-contract.md). */
+  invitationUrl: string;
+}
+
+// ---------------------------------------------------------------------------
+// Payload schemas
+// ---------------------------------------------------------------------------
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const Tenant = v.pipe(v.string(), v.regex(GUID));
+/** Relationship IDs are opaque; bounded and URL-safe is all we ask. */
+const RelationshipId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9._~-]{1,200}$/));
+const Empty = v.optional(v.union([v.undefined(), v.null(), v.strictObject({})]));
+
+export const PAYLOADS = {
+  openOptions: Empty,
+  getStatus: Empty,
+  getSummaries: v.strictObject({ tenantIds: v.pipe(v.array(Tenant), v.maxLength(1000)) }),
+  getCustomerRelationships: v.strictObject({ tenantId: Tenant }),
+  getRelationship: v.strictObject({ id: RelationshipId }),
+  getExpiring: v.strictObject({ days: v.picklist([1, 7, 30]) }),
+  signIn: Empty,
+  signOut: Empty,
+  syncNow: Empty,
+  saveSettings: v.strictObject({
+    cloud: v.optional(v.picklist(['global', 'usgov-l4', 'usgov-l5', 'china'])),
+    clientId: v.optional(v.pipe(v.string(), v.maxLength(64))),
+    tenant: v.optional(v.pipe(v.string(), v.maxLength(256))),
+    syncIntervalHours: v.optional(v.number()),
+    notifications: v.optional(v.boolean()),
+  }),
+  setAutoExtend: v.strictObject({ id: RelationshipId, on: v.boolean() }),
+  createInvitation: v.strictObject({
+    displayName: v.pipe(v.string(), v.maxLength(200)),
+    durationDays: v.pipe(v.number(), v.integer()),
+    roleIds: v.pipe(v.array(Tenant), v.minLength(1), v.maxLength(150)),
+    customerTenantId: v.optional(Tenant),
+    autoExtend: v.boolean(),
+  }),
+  terminate: v.strictObject({ id: RelationshipId }),
+} as const;
+
+export type Command = keyof typeof PAYLOADS;
+export type Payload<C extends Command> = v.InferOutput<(typeof PAYLOADS)[C]>;
+
+/**
+ * Who may send a command: `own` = any context of this extension (its pages and its content
+ * scripts on the portals); `page` = only this extension's own pages (options, popup).
+ * Sign-in, settings and actions that create or end access stay out of content scripts.
+ */
+export const POLICY: Readonly<Record<Command, 'own' | 'page'>> = {
+  openOptions: 'own',
+  getStatus: 'own',
+  getSummaries: 'own',
+  getCustomerRelationships: 'own',
+  getRelationship: 'own',
+  getExpiring: 'own',
+  setAutoExtend: 'own',
+  syncNow: 'page',
+  signIn: 'page',
+  signOut: 'page',
+  saveSettings: 'page',
+  createInvitation: 'page',
+  terminate: 'page',
+};
+
+/** What each command answers. */
+export interface Results {
+  openOptions: void;
+  getStatus: StatusView;
+  getSummaries: Record<string, CustomerSummary>;
+  getCustomerRelationships: RelationshipView[];
+  getRelationship: RelationshipView | null;
+  getExpiring: Array<RelationshipView & { reason: 'ending' | 'pending-lapse' | 'expired' }>;
+  signIn: ActionResult<Account>;
+  signOut: ActionResult;
+  syncNow: ActionResult<SyncStatusView>;
+  saveSettings: ActionResult<Settings>;
+  setAutoExtend: ActionResult<RelationshipView>;
+  createInvitation: ActionResult<InvitationCreated>;
+  terminate: ActionResult<RelationshipView>;
+}
+
+export type ProtocolMap = {
+  [C in Command]: (data: Payload<C>) => Results[C];
+};
+
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();
+
+/**
+ * storage.local key the background bumps after every change to the cache; content scripts
+ * and pages listen with storage.onChanged and refresh without a reload. Holds a number only.
+ */
+export const CACHE_GENERATION_KEY = 'cache.generation';
+/** storage.local key bumped when sign-in, sync or settings change (pages refresh their status). */
+export const STATUS_GENERATION_KEY = 'status.generation';

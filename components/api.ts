@@ -1,0 +1,39 @@
+import { useEffect, useState } from 'preact/hooks';
+import { i18n } from '#i18n';
+import type { StatusView } from '@/utils/messaging/protocol';
+import type { Api } from '@/utils/messaging/client';
+
+export type { Api };
+
+/** The status view, reloaded whenever the background reports a change. */
+export function useStatus(api: Api): { status: StatusView | null; reload: () => Promise<void> } {
+  const [status, setStatus] = useState<StatusView | null>(null);
+  const reload = async () => {
+    try {
+      setStatus(await api.send('getStatus'));
+    } catch {
+      // The worker is restarting; the next change notification reloads.
+    }
+  };
+  useEffect(() => {
+    void reload();
+    return api.onChange(() => void reload());
+  }, [api]);
+  return { status, reload };
+}
+
+/**
+ * Text for a message key that came from the background (e.g. 'graphError.throttled').
+ * An unknown key falls back to `fallbackKey`, never to the raw key.
+ */
+export function textFor(key: string, fallbackKey = 'graphError.server'): string {
+  const t = i18n.t as unknown as (k: string) => string;
+  return t(key) || t(fallbackKey);
+}
+
+export function formatDateTime(iso: string | null | undefined, locale = navigator.language): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
