@@ -435,12 +435,13 @@ describe('retries', () => {
 describe('errors', () => {
   const URL_ = `${RELS}/r1`;
 
-  it("401 → 'unauthorized', never retried", async () => {
+  it("401 twice → 'unauthorized' after exactly one forced token refresh, no back-off", async () => {
     fake.on('GET', URL_, { status: 401, json: graphError('InvalidAuthenticationToken', 'Access token has expired.') });
     const e = await failure(client().getRelationship('r1'));
     expect(e.kind).toBe('unauthorized');
     expect(e.code).toBe('InvalidAuthenticationToken');
-    expect(fake.requests).toHaveLength(1);
+    expect(e.attempts).toBe(2);
+    expect(fake.requests).toHaveLength(2);
     expect(sleeps).toEqual([]);
   });
 
@@ -745,6 +746,101 @@ describe('tokens and headers', () => {
 
   it('refuses a graphOrigin that is not https', () => {
     expect(() => createGraphClient({ graphOrigin: 'http://graph.microsoft.com', getAccessToken: async () => 't' })).toThrow(/https/);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// 401: the token expired or was revoked mid-way (e.g. during a long sync)
+// ---------------------------------------------------------------------------
+
+describe('401 → one forced token refresh, then one re-send', () => {
+  const URL_ = `${RELS}/r1`;
+  const EXPIRED: Answer = { status: 401, json: graphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.') };
+
+  /** A token callback that records its contexts and hands out token-1, token-2, … */
+  function recordingTokens(): { contexts: Array<{ forceRefresh?: boolean }>; getAccessToken: GraphClientOptions['getAccessToken'] } {
+    const contexts: Array<{ forceRefresh?: boolean }> = [];
+    return {
+      contexts,
+      getAccessToken: async (context) => {
+        contexts.push({ ...(context.forceRefresh === undefined ? {} : { forceRefresh: context.forceRefresh }) });
+        return `token-${contexts.length}`;
+      },
+    };
+  }
+
+  it('GET: 401 → getAccessToken({ forceRefresh: true }) → the same request again with the new token succeeds', async () => {
+    fake.on('GET', URL_, EXPIRED, ok(rel('r1')));
+    const tokens = recordingTokens();
+    const r = await client({ getAccessToken: tokens.getAccessToken }).getRelationship('r1');
+    expect(r.id).toBe('r1');
+    expect(tokens.contexts).toEqual([{}, { forceRefresh: true }]);
+    expect(fake.requests.map((q) => q.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
+    expect(fake.requests.map((q) => q.url)).toEqual([URL_, URL_]);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('a second 401 is final: one refresh per logical request, never more', async () => {
+    fake.on('GET', URL_, EXPIRED, EXPIRED, ok(rel('r1')));
+    const tokens = recordingTokens();
+    const e = await failure(client({ getAccessToken: tokens.getAccessToken }).getRelationship('r1'));
+    expect(e.kind).toBe('unauthorized');
+    expect(tokens.contexts.filter((c) => c.forceRefresh === true)).toHaveLength(1);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('POST and PATCH are re-sent once too (a 401 means Graph did nothing)', async () => {
+    fake.on('POST', RELS, EXPIRED, { status: 201, json: rel('new', { status: 'created' }) });
+    const created = await client().createRelationship({
+      displayName: 'x',
+      duration: 'P730D',
+      roleIds: ['f2ef992c-3afb-46b9-b7cf-a126ee74c451'],
+      autoExtendDuration: 'PT0S',
+    });
+    expect(created.id).toBe('new');
+    expect(fake.requests.map((q) => q.method)).toEqual(['POST', 'POST']);
+    expect(fake.requests[1]?.body).toEqual(fake.requests[0]?.body);
+
+    fresh();
+    fake.on('PATCH', URL_, EXPIRED, ok(rel('r1', { autoExtendDuration: 'P180D' })));
+    const result = await client().setAutoExtend('r1', 'W/"etag-r1"', true);
+    expect(result.state).toBe('applied');
+    expect(fake.requests.map((q) => q.headers['if-match'])).toEqual(['W/"etag-r1"', 'W/"etag-r1"']);
+  });
+
+  it('a 401 on page 2 of a list refreshes and continues from page 2', async () => {
+    const next = `${RELS}?$skiptoken=2`;
+    fake.on('GET', FIRST_PAGE, ok({ value: [rel('a')], '@odata.nextLink': next })).on('GET', next, EXPIRED, ok({ value: [rel('b')] }));
+    const tokens = recordingTokens();
+    const result = await client({ getAccessToken: tokens.getAccessToken }).listRelationships();
+    expect(result.items.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(fake.requests.map((q) => q.url)).toEqual([FIRST_PAGE, next, next]);
+    expect(tokens.contexts).toEqual([{}, {}, { forceRefresh: true }]);
+  });
+
+  it('the refresh does not use the retry budget, and the budget does not use up the refresh', async () => {
+    const t429: Answer = { status: 429, headers: { 'Retry-After': '1' } };
+    fake.on('GET', URL_, t429, EXPIRED, t429, ok(rel('r1')));
+    const r = await client({ maxRetries: 2 }).getRelationship('r1');
+    expect(r.id).toBe('r1');
+    expect(fake.requests).toHaveLength(4);
+    expect(sleeps).toEqual([1000, 1000]);
+  });
+
+  it("a refresh that cannot get a token (sign-in required) → 'unauthorized' TokenUnavailable with the cause kept", async () => {
+    fake.on('GET', URL_, EXPIRED, ok(rel('r1')));
+    const signInRequired = Object.assign(new Error('The refresh token has expired'), { kind: 'sign-in-required' });
+    const c = client({
+      getAccessToken: async ({ forceRefresh }) => {
+        if (forceRefresh) throw signInRequired;
+        return 'stale';
+      },
+    });
+    const e = await failure(c.getRelationship('r1'));
+    expect(e.kind).toBe('unauthorized');
+    expect(e.code).toBe('TokenUnavailable');
+    expect(e.cause).toBe(signInRequired);
+    expect(fake.requests).toHaveLength(1);
   });
 });
 

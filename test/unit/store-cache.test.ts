@@ -138,6 +138,19 @@ describe('replaceAll then reads', () => {
   });
 });
 
+describe('listRelationships', () => {
+  it('returns every cached relationship once, and nothing after clearAll', async () => {
+    const { cache } = freshCache();
+    const { relationships, snap } = baseData();
+    await cache.replaceAll(snap);
+    const listed = await cache.listRelationships();
+    expect(listed.ok).toBe(true);
+    expect(listed.value.map((r) => r.id).sort()).toEqual(relationships.map((r) => r.id).sort());
+    await cache.clearAll();
+    expect((await cache.listRelationships()).value).toEqual([]);
+  });
+});
+
 describe('atomic replaceAll: a failed write leaves the previous cache whole', () => {
   async function expectPreviousIntact(cache: RelationshipCache, relationships: Relationship[]): Promise<void> {
     expect((await cache.counts()).value).toEqual({ relationships: 4, customers: 3, assignmentLists: 2 });

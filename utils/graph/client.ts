@@ -5,7 +5,9 @@
  * every attempt).
  *
  * - `request()` sends one logical request: bearer token, `client-request-id`, JSON body,
- *   `If-Match`; a per-attempt timeout; retries as decided in ./retry.ts (429 always;
+ *   `If-Match`; a per-attempt timeout; on a 401 it asks `getAccessToken({ forceRefresh: true })`
+ *   once and sends the request once more, for every method (Graph refuses a bad token
+ *   before doing anything), a second 401 is 'unauthorized'; retries as decided in ./retry.ts (429 always;
  *   503/504 and network errors for idempotent methods; 500/502 and timeouts once for
  *   idempotent methods; POST/PATCH on 503 only with Retry-After); caller cancellation
  *   through `signal`, at once, also while waiting for a slot or sleeping between retries.
@@ -73,8 +75,13 @@ export type QueryValue = string | number | boolean | null | undefined;
 export interface GraphClientOptions {
   /** e.g. `https://graph.microsoft.com` (CLOUDS[cloud].graph). Only this origin ever gets the token. */
   graphOrigin: string;
-  /** Called before every attempt; must return a valid access token for `graphOrigin`. */
-  getAccessToken: (context: { signal?: AbortSignal }) => Promise<string>;
+  /**
+   * Called before every attempt; must return a valid access token for `graphOrigin`.
+   * `forceRefresh: true` after Graph answered 401 to the previous attempt: the token it
+   * held was refused (expired or revoked early), so a new one must be obtained even if
+   * the cached one still looks valid.
+   */
+  getAccessToken: (context: { signal?: AbortSignal; forceRefresh?: boolean }) => Promise<string>;
   /** Defaults to the global `fetch`. */
   fetch?: typeof fetch;
   /** Attempts in flight across the whole client (default 4). */
@@ -284,6 +291,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     opts: RequestOptions,
     clientRequestId: string,
     base: Partial<GraphErrorInit>,
+    forceRefresh = false,
   ): Promise<AttemptOutcome> {
     const signal = opts.signal;
     let release: () => void;
@@ -296,7 +304,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     try {
       let token: string;
       try {
-        token = await raceAbort(Promise.resolve().then(() => getAccessToken({ signal })), signal);
+        const context = forceRefresh ? { signal, forceRefresh: true } : { signal };
+        token = await raceAbort(Promise.resolve().then(() => getAccessToken(context)), signal);
       } catch (cause) {
         if (signal?.aborted) throw abortedError(base, cause);
         throw new GraphError({ ...base, kind: 'unauthorized', code: 'TokenUnavailable', message: 'No access token', cause });
@@ -358,10 +367,21 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     const clientRequestId = newRequestId();
     const signal = opts.signal;
     const base: Partial<GraphErrorInit> = { method, path: url.pathname + url.search, clientRequestId };
-    for (let retries = 0; ; retries++) {
-      const attempts = retries + 1;
-      if (signal?.aborted) throw abortedError({ ...base, attempts: retries });
-      const outcome = await attempt(method, url, opts, clientRequestId, { ...base, attempts });
+    // `retries` counts the retries of ./retry.ts (their budget); the one re-send after a 401
+    // is extra and does not use that budget.
+    let retries = 0;
+    let refreshedToken = false;
+    let forceRefresh = false;
+    for (let attempts = 1; ; attempts++) {
+      if (signal?.aborted) throw abortedError({ ...base, attempts: attempts - 1 });
+      const outcome = await attempt(method, url, opts, clientRequestId, { ...base, attempts }, forceRefresh);
+      forceRefresh = false;
+      if (outcome.type === 'response' && outcome.status === 401 && !refreshedToken) {
+        // The token was refused before Graph did anything: get a fresh one and send again, once.
+        refreshedToken = true;
+        forceRefresh = true;
+        continue;
+      }
 
       let failure: AttemptFailure;
       let retryAfterMs: number | null = null;
@@ -412,6 +432,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         if (signal?.aborted || isAbortError(cause)) throw abortedError({ ...base, attempts }, cause);
         throw cause;
       }
+      retries++;
     }
   }
 

@@ -17,7 +17,7 @@
  *   time (each attempt already waited `timeoutMs`). POST/PATCH never: they may have landed.
  * - Budgets count the retries of the whole logical request: one that already retried twice
  *   for 503 does not retry a 500 that follows.
- * - Nothing else is retried: 401 (the token callback decides about refresh), 403, 404,
+ * - Nothing else is retried: 401 (the client itself re-sends once after a forced token refresh, outside this budget), 403, 404,
  *   409, 412, 400, malformed answers.
  * - Waiting: `Retry-After` (seconds or an HTTP date) is honoured exactly when present. When
  *   it asks for more than `maxRetryAfterMs` (60 s by default), the client does not sleep

@@ -723,6 +723,15 @@ export class RelationshipCache {
     );
   }
 
+  /** Every cached relationship (no assignments): for checks across all of them, such as R19 names. */
+  async listRelationships(): Promise<CacheRead<Relationship[]>> {
+    return this.read(
+      ['relationships'],
+      () => [],
+      async (tx) => (await tx.objectStore('relationships').getAll()).map((r) => r.relationship),
+    );
+  }
+
   /** One relationship with its assignments, `null` when not cached. */
   async getRelationship(id: string): Promise<CacheRead<CachedRelationship | null>> {
     return this.read(
