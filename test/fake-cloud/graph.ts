@@ -3,7 +3,8 @@
  * shared/graph-contract.md under `/v1.0/tenantRelationships`, with its rules.
  *
  * Defaults where the contract says "undocumented" (each switchable from tests):
- * - Page size without `$top`: 100 (`setDefaultPageSize`); `$top` must be 1…300, else 400.
+ * - Page size without `$top`: 100 (`setDefaultPageSize`); `$top` must be 1…300, else 400;
+ *   `setServerPageLimit(n)` answers at most n items a page whatever `$top` asks, as Graph may.
  * - `$skiptoken` is opaque (base64url); `@odata.nextLink` keeps the other query options.
  * - `$filter`: `status` and `customer/tenantId` with `eq`, `ne`, `in (…)`, combined with
  *   `and`, `or`, `not` and parentheses; anything else → 400. String comparison is
@@ -407,7 +408,7 @@ function decodeSkipToken(token: string, key: string): number {
   throw new GraphError(400, 'BadRequest', 'The $skiptoken is invalid or does not belong to this query.');
 }
 
-function parsePageQuery(url: URL, allowed: ReadonlySet<string>, defaultTop: number): PageQuery {
+function parsePageQuery(url: URL, allowed: ReadonlySet<string>, defaultTop: number, serverLimit = MAX_PAGE_SIZE): PageQuery {
   const sp = url.searchParams;
   for (const name of sp.keys()) {
     if (name.startsWith('$') && !allowed.has(name.toLowerCase())) {
@@ -423,6 +424,8 @@ function parsePageQuery(url: URL, allowed: ReadonlySet<string>, defaultTop: numb
       throw new GraphError(400, 'BadRequest', `The limit of '${MAX_PAGE_SIZE}' for Top query has been exceeded. The value from the incoming request is '${topText}'.`);
     }
   }
+  // Server-driven paging: Graph may answer fewer items than $top, with a nextLink.
+  top = Math.min(top, serverLimit);
   const key = ['$filter', '$orderby', '$select', '$top'].map((k) => sp.get(k) ?? '').join('\u0001');
   const skip = sp.get('$skiptoken');
   const offset = skip === null ? 0 : decodeSkipToken(skip, key);
@@ -523,6 +526,7 @@ export class FakeGraph {
   private patchMode: PatchMode = '200';
   private assignmentPatchMode: PatchMode = '202';
   private defaultPageSize = 100;
+  private serverPageLimit = MAX_PAGE_SIZE;
   private missingIfMatchStatus: 400 | 428 = 400;
   private wrongStateStatus: 400 | 409 = 400;
   private operationDelayMs = 1000;
@@ -549,6 +553,11 @@ export class FakeGraph {
     this.assignmentPatchMode = mode;
   }
   /** Page size when no `$top` is given (default 100). */
+  /** Answers at most `n` items per page whatever `$top` asks (server-driven paging); null = no cap. */
+  setServerPageLimit(n: number | null): void {
+    this.serverPageLimit = n === null ? MAX_PAGE_SIZE : Math.min(Math.max(1, Math.floor(n)), MAX_PAGE_SIZE);
+  }
+
   setDefaultPageSize(n: number): void {
     this.defaultPageSize = Math.min(Math.max(1, Math.floor(n)), MAX_PAGE_SIZE);
   }
@@ -811,7 +820,7 @@ export class FakeGraph {
   // ----- relationships -----
 
   private listRelationships(url: URL, origin: string, ctx: string): Reply {
-    const q = parsePageQuery(url, new Set(['$top', '$skiptoken', '$filter', '$orderby', '$select', '$count']), this.defaultPageSize);
+    const q = parsePageQuery(url, new Set(['$top', '$skiptoken', '$filter', '$orderby', '$select', '$count']), this.defaultPageSize, this.serverPageLimit);
     const filterText = url.searchParams.get('$filter');
     const orderText = url.searchParams.get('$orderby');
     const selectText = url.searchParams.get('$select');
@@ -1110,7 +1119,7 @@ export class FakeGraph {
   }
 
   private listCustomers(url: URL, origin: string, ctx: string): Reply {
-    const q = parsePageQuery(url, new Set(['$top', '$skiptoken', '$count']), this.defaultPageSize);
+    const q = parsePageQuery(url, new Set(['$top', '$skiptoken', '$count']), this.defaultPageSize, this.serverPageLimit);
     const items = this.delegatingCustomers();
     const body: Record<string, unknown> = { '@odata.context': `${ctx}/delegatedAdminCustomers` };
     if (q.count) body['@odata.count'] = items.length;

@@ -134,6 +134,20 @@ describe('list delegatedAdminRelationships', () => {
     expect((await get(RELS)).json<Page<Rel>>().value).toHaveLength(7);
   });
 
+  it('can page server-side below $top, as Graph may, and every item still arrives once', async () => {
+    cloud.graph.setServerPageLimit(17);
+    try {
+      const first = (await get(`${RELS}?$top=300`)).json<Page<Rel>>();
+      expect(first.value).toHaveLength(17);
+      expect(first['@odata.nextLink']).toContain('$top=300');
+      const { items } = await listAll<Rel>(`${RELS}?$top=300`);
+      expect(new Set(items.map((r) => r.id)).size).toBe(cloud.world.relationships.length);
+    } finally {
+      cloud.graph.setServerPageLimit(null);
+    }
+    expect((await get(`${RELS}?$top=300`)).json<Page<Rel>>().value.length).toBe(Math.min(300, cloud.world.relationships.length));
+  });
+
   it('refuses $top=301, $top=0 and a tampered $skiptoken with 400', async () => {
     expectGraphError(await get(`${RELS}?$top=301`), 400, 'BadRequest');
     expectGraphError(await get(`${RELS}?$top=0`), 400, 'BadRequest');
