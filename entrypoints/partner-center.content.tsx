@@ -4,20 +4,22 @@ import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { PARTNER_CENTER_MATCHES } from '@/utils/portals/hosts';
 import { detectPartnerCenterPage } from '@/utils/portals/partner-center';
-import { sendMessage } from '@/utils/messaging/protocol';
+import { createRuntimeApi } from '@/utils/messaging/client';
+import { needsSignInPrompt } from '@/utils/portals/prompt';
 import { SignedOutPrompt, SIGNED_OUT_PROMPT_CSS } from '@/components/SignedOutPrompt';
 
 export default defineContentScript({
   matches: PARTNER_CENTER_MATCHES,
   runAt: 'document_idle',
   async main(ctx) {
+    const api = createRuntimeApi();
     let prompt: Awaited<ReturnType<typeof mountPrompt>> | null = null;
-    const update = async (url: URL | string) => {
+    let url: string = location.href;
+    const update = async () => {
       try {
-        const page = detectPartnerCenterPage(url);
-        if (page && !prompt) {
-          prompt = await mountPrompt(ctx);
-        } else if (!page && prompt) {
+        const show = detectPartnerCenterPage(url) !== null && (await needsSignInPrompt(api));
+        if (show && !prompt) prompt = await mountPrompt(ctx, () => void api.send('openOptions').catch(() => undefined));
+        else if (!show && prompt) {
           prompt.remove();
           prompt = null;
         }
@@ -26,12 +28,18 @@ export default defineContentScript({
       }
     };
     // The Navigation API announces a change before it commits: read the event's URL, not location.
-    ctx.addEventListener(window, 'wxt:locationchange', (event) => void update(event.newUrl));
-    await update(location.href);
+    ctx.addEventListener(window, 'wxt:locationchange', (event) => {
+      url = event.newUrl.href;
+      void update();
+    });
+    // Sign-in, sync and cache changes arrive without a reload.
+    const unsubscribe = api.onChange(() => void update());
+    ctx.onInvalidated(unsubscribe);
+    await update();
   },
 });
 
-async function mountPrompt(ctx: ContentScriptContext) {
+async function mountPrompt(ctx: ContentScriptContext, onSignIn: () => void) {
   const ui = await createShadowRootUi(ctx, {
     name: 'gdap-lens-prompt',
     position: 'inline',
@@ -40,7 +48,7 @@ async function mountPrompt(ctx: ContentScriptContext) {
     css: SIGNED_OUT_PROMPT_CSS,
     onMount(container, _shadow, host) {
       host.setAttribute('data-gdap-prompt', 'signed-out');
-      render(<SignedOutPrompt onSignIn={() => void sendMessage('openOptions', undefined).catch(() => undefined)} />, container);
+      render(<SignedOutPrompt onSignIn={onSignIn} />, container);
       return container;
     },
     onRemove(container) {

@@ -14,6 +14,7 @@ const RELATIONSHIPS_PATH = /^\/v1\.0\/tenantRelationships\/delegatedAdminRelatio
 let cloud: FakeCloud;
 let browser: ExtensionBrowser;
 let options: Page;
+let portal: Page;
 /** Every answer the messaging API gave in this file, checked for tokens at the end. */
 const answers: unknown[] = [];
 
@@ -56,6 +57,11 @@ afterAll(async () => {
 
 describe('sign-in through the options page, as a new user would', () => {
   it('shows the redirect URI to register, takes the client ID, signs in and syncs 40 customers', async () => {
+    portal = await browser.newPage();
+    await portal.goto('https://partner.microsoft.com/dashboard/v2/customers/list');
+    await expect.poll(() => portal.locator('[data-gdap-prompt]').count(), { timeout: 15_000 }).toBe(1);
+    await portal.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
     await options.goto(browser.extensionUrl('options.html'));
     await expect.poll(() => options.getByTestId('redirect-uri').textContent()).toBe(browser.redirectUri);
     await expect.poll(() => send<Status>('getStatus').then((s) => s.auth.state)).toBe('not-configured');
@@ -81,6 +87,41 @@ describe('sign-in through the options page, as a new user would', () => {
       .poll(() => options.getByText(`${cloud.world.relationships.length} relationships`, { exact: false }).count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
     expect(cloud.requests.some((r) => r.host === 'login.microsoftonline.com' && r.path.includes('/oauth2/v2.0/token') && r.status === 200)).toBe(true);
+
+    // The portal tab heard about it without a reload: no more sign-in prompt.
+    await expect.poll(() => portal.locator('[data-gdap-prompt]').count(), { timeout: 10_000 }).toBe(0);
+    expect(await portal.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  });
+
+  it('shows on the toolbar badge what needs attention within 7 days, and notifies once per relationship ending within 30', async () => {
+    const now = Date.now();
+    const DAY = 86_400_000;
+    const GA = '62e90394-69f5-4237-9190-012177145e10';
+    const live = new Set(['active', 'approved', 'activating', 'expiring']);
+    const endsWithin = (days: number) =>
+      cloud.world.relationships.filter((r) => {
+        const end = r.endDateTime ? Date.parse(r.endDateTime) : NaN;
+        const extends180 = r.autoExtendDuration === 'P180D' && !r.accessDetails.unifiedRoles.some((x) => x.roleDefinitionId === GA);
+        return live.has(r.status) && !extends180 && end > now && end - now <= days * DAY;
+      });
+    const lapsingWithin7 = cloud.world.relationships.filter((r) => {
+      const lapse = Date.parse(r.createdDateTime) + 90 * DAY;
+      return (r.status === 'approvalPending' || r.status === 'created') && lapse > now && lapse - now <= 7 * DAY;
+    });
+    const expected = endsWithin(7).length + lapsingWithin7.length;
+    expect(expected).toBeGreaterThan(0);
+    const readBadge = () =>
+      options.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}));
+    await expect.poll(readBadge, { timeout: 10_000 }).toBe(String(expected));
+
+    const readNotifications = () =>
+      options.evaluate(async () =>
+        Object.keys(await (globalThis as unknown as { chrome: { notifications: { getAll(): Promise<object> } } }).chrome.notifications.getAll()),
+      );
+    const ending = endsWithin(30);
+    await expect.poll(async () => (await readNotifications()).length, { timeout: 10_000 }).toBe(ending.length);
+    const ids = await readNotifications();
+    for (const r of ending) expect(ids.filter((id) => id.includes(r.id)), r.displayName).toHaveLength(1);
   });
 
   it('reads the synced customers back through the messaging API', async () => {
