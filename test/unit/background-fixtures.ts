@@ -71,6 +71,8 @@ export interface Harness {
   session: ReturnType<typeof memoryArea>;
   /** Keys written to `local`, in order. */
   localWrites: string[];
+  /** `key=JSON(value)` of every write to `local`, in order (also values removed since). */
+  localHistory: string[];
   /** URLs handed to launchWebAuthFlow. */
   launches: string[];
   badges: Array<{ text: string; title: string }>;
@@ -131,6 +133,7 @@ export async function createHarness(cloud: FakeCloud, opts: HarnessOptions = {})
     local,
     session,
     localWrites: [] as string[],
+    localHistory: [] as string[],
     launches: [] as string[],
     badges: [] as Array<{ text: string; title: string }>,
     notifications: [] as Array<{ id: string; title: string; message: string }>,
@@ -175,6 +178,7 @@ export async function createHarness(cloud: FakeCloud, opts: HarnessOptions = {})
       get: (key) => local.get(key),
       set: async (key, value) => {
         h.localWrites.push(key);
+        h.localHistory.push(`${key}=${JSON.stringify(value)}`);
         await local.set(key, value);
       },
       remove: (key) => local.remove(key),

@@ -124,7 +124,14 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     })().catch(() => undefined);
   });
 
-  async function refreshAlerts(): Promise<void> {
+  /** Alert refreshes run one after another, so a reminder can never be sent twice. */
+  let alertsQueue: Promise<void> = Promise.resolve();
+  function refreshAlerts(): Promise<void> {
+    alertsQueue = alertsQueue.then(refreshAlertsNow, refreshAlertsNow);
+    return alertsQueue;
+  }
+
+  async function refreshAlertsNow(): Promise<void> {
     const at = now();
     const expiring = await cache.getExpiring(30, at);
     if (!expiring.ok) return;
@@ -150,6 +157,15 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     await p.setAlarm(SYNC_ALARM, alarmPeriodMinutes(s.syncIntervalHours));
   }
 
+  /** Drops everything synced for the signed-in account (sign-out, or another app/cloud/tenant). */
+  async function forgetData(): Promise<void> {
+    scheduler.cancel();
+    await cache.clearAll().catch(() => undefined);
+    await p.local.remove(HINT_KEY);
+    await p.setBadge('', '').catch(() => undefined);
+    await bump(CACHE_GENERATION_KEY);
+  }
+
   const view = (c: CachedRelationship, at: Date): RelationshipView => ({
     relationship: c.relationship,
     assignments: c.assignments,
@@ -172,6 +188,7 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
   async function refreshOne(client: GraphClient, rel: Relationship): Promise<RelationshipView> {
     await cache.applyRelationshipUpdate(rel);
     await bump(CACHE_GENERATION_KEY);
+    await refreshAlerts().catch(() => undefined);
     const cached = await cache.getRelationship(rel.id);
     return view(cached.value ?? { relationship: rel, assignments: null }, now());
   }
@@ -240,12 +257,8 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     },
 
     signOut: async (): Promise<Results['signOut']> => {
-      scheduler.cancel();
       await auth.signOut();
-      await cache.clearAll().catch(() => undefined);
-      await p.local.remove(HINT_KEY);
-      await p.setBadge('', '').catch(() => undefined);
-      await bump(CACHE_GENERATION_KEY);
+      await forgetData();
       await bump(STATUS_GENERATION_KEY);
       return { ok: true };
     },
@@ -257,8 +270,15 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     },
 
     saveSettings: async (patch): Promise<Results['saveSettings']> => {
+      const before = await loadSettings(p.local);
       const r = await saveSettings(p.local, patch as Partial<Settings>);
       if (!r.ok) return fail('invalid-settings', 'settings.clientIdInvalid', r.invalid.join(','));
+      const s = r.settings;
+      // Another cloud, app or tenant is another sign-in: the old account's data must not stay on show.
+      if (s.cloud !== before.cloud || s.clientId !== before.clientId || s.tenant !== before.tenant) {
+        await auth.signOut();
+        await forgetData();
+      }
       await applySchedule(r.settings);
       await bump(STATUS_GENERATION_KEY);
       return { ok: true, value: r.settings };
