@@ -93,6 +93,18 @@ describe('sign-in through the options page, as a new user would', () => {
     expect(await portal.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   });
 
+  it('shows in the popup who is signed in, since when, and the last sync', async () => {
+    const popup = await browser.newPage();
+    await popup.goto(browser.extensionUrl('popup.html'));
+    const user = cloud.login.currentUser!;
+    await expect.poll(() => popup.getByText(`Signed in as ${user.displayName} (${user.userPrincipalName})`).count(), { timeout: 10_000 }).toBe(1);
+    expect(await popup.getByText(`Partner tenant: ${cloud.world.partner.tenantId}`).count()).toBe(1);
+    expect(await popup.getByText(/^Since /).count()).toBe(1);
+    await expect.poll(() => popup.getByTestId('last-sync').textContent()).toMatch(/^Last sync: /);
+    expect(await popup.getByRole('button', { name: 'Sync now' }).isEnabled()).toBe(true);
+    await popup.close();
+  });
+
   it('shows on the toolbar badge what needs attention within 7 days, and notifies once per relationship ending within 30', async () => {
     const now = Date.now();
     const DAY = 86_400_000;
