@@ -170,6 +170,14 @@ describe('reads after the sync', () => {
     expect(one?.state).toMatchObject({ kind: 'active', autoExtend: 'off' });
     expect(one?.assignments?.map((a) => a.id).sort()).toEqual((world().accessAssignments.get(rel.id) ?? []).map((a) => a.id).sort());
     expect(await main.api.getRelationship({ id: 'no-such-relationship' })).toBeNull();
+
+    // The batch read answers the same views, and null for unknown ids.
+    const ids = [...views.map((v) => v.relationship.id), rel.id, 'no-such-relationship'];
+    const batch = await main.api.getRelationships({ ids });
+    expect(Object.keys(batch).sort()).toEqual([...ids].sort());
+    expect(batch['no-such-relationship']).toBeNull();
+    expect(batch[rel.id]).toEqual(one);
+    for (const v of views) expect(batch[v.relationship.id]?.state).toEqual(v.state);
   });
 
   it('R4: getExpiring(7) lists the relationships ending in 1 and 7 days, never auto-extending ones', async () => {

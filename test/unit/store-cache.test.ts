@@ -138,6 +138,21 @@ describe('replaceAll then reads', () => {
   });
 });
 
+describe('getRelationships (batch)', () => {
+  it('answers each id once with its assignments, null for unknown ids', async () => {
+    const { cache } = freshCache();
+    const { relationships, snap } = baseData();
+    await cache.replaceAll(snap);
+    const [a, b] = relationships;
+    const r = await cache.getRelationships([a!.id, 'nope', b!.id, a!.id]);
+    expect(r.ok).toBe(true);
+    expect([...r.value.keys()]).toEqual([a!.id, 'nope', b!.id]);
+    expect(r.value.get('nope')).toBeNull();
+    expect(r.value.get(a!.id)?.relationship).toEqual((await cache.getRelationship(a!.id)).value?.relationship);
+    expect(r.value.get(b!.id)?.assignments).toEqual((await cache.getRelationship(b!.id)).value?.assignments);
+  });
+});
+
 describe('listRelationships', () => {
   it('returns every cached relationship once, and nothing after clearAll', async () => {
     const { cache } = freshCache();

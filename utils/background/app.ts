@@ -232,6 +232,12 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
       return c ? view(c, now()) : null;
     },
 
+    getRelationships: async ({ ids }) => {
+      const at = now();
+      const found = (await cache.getRelationships(ids)).value;
+      return Object.fromEntries([...found].map(([id, c]) => [id, c ? view(c, at) : null]));
+    },
+
     getExpiring: async ({ days }) => {
       const at = now();
       return (await cache.getExpiring(days, at)).value.map((e) => ({

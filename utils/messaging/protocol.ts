@@ -68,6 +68,7 @@ export const PAYLOADS = {
   getSummaries: v.strictObject({ tenantIds: v.pipe(v.array(Tenant), v.maxLength(1000)) }),
   getCustomerRelationships: v.strictObject({ tenantId: Tenant }),
   getRelationship: v.strictObject({ id: RelationshipId }),
+  getRelationships: v.strictObject({ ids: v.pipe(v.array(RelationshipId), v.maxLength(1000)) }),
   getExpiring: v.strictObject({ days: v.picklist([1, 7, 30]) }),
   signIn: Empty,
   signOut: Empty,
@@ -104,6 +105,7 @@ export const POLICY: Readonly<Record<Command, 'own' | 'page'>> = {
   getSummaries: 'own',
   getCustomerRelationships: 'own',
   getRelationship: 'own',
+  getRelationships: 'own',
   getExpiring: 'own',
   setAutoExtend: 'own',
   syncNow: 'page',
@@ -121,6 +123,8 @@ export interface Results {
   getSummaries: Record<string, CustomerSummary>;
   getCustomerRelationships: RelationshipView[];
   getRelationship: RelationshipView | null;
+  /** By id; `null` for an id that is not cached. */
+  getRelationships: Record<string, RelationshipView | null>;
   getExpiring: Array<RelationshipView & { reason: 'ending' | 'pending-lapse' | 'expired' }>;
   signIn: ActionResult<Account>;
   signOut: ActionResult;

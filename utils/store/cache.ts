@@ -723,6 +723,26 @@ export class RelationshipCache {
     );
   }
 
+  /** Several relationships with their assignments in one transaction; unknown ids map to `null`. */
+  async getRelationships(ids: readonly string[]): Promise<CacheRead<Map<string, CachedRelationship | null>>> {
+    return this.read(
+      ['relationships', 'accessAssignments'],
+      () => new Map(),
+      async (tx) => {
+        const unique = [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))];
+        const rels = tx.objectStore('relationships');
+        const lists = tx.objectStore('accessAssignments');
+        const found = await Promise.all(unique.map((id) => Promise.all([rels.get(id), lists.get(id)])));
+        return new Map(
+          unique.map((id, i) => {
+            const [record, list] = found[i]!;
+            return [id, record === undefined ? null : { relationship: record.relationship, assignments: list?.assignments ?? null }];
+          }),
+        );
+      },
+    );
+  }
+
   /** Every cached relationship (no assignments): for checks across all of them, such as R19 names. */
   async listRelationships(): Promise<CacheRead<Relationship[]>> {
     return this.read(
