@@ -3,6 +3,8 @@
  * which routes exist and what kind of page each is. Selectors and row extraction
  * join this module as the badges arrive; a Partner Center redesign is a fix here.
  */
+import { BADGE_HOST_TAG, closestAcrossShadow, deepQuerySelectorAll } from './dom';
+
 export type PartnerCenterPage =
   | { kind: 'customer-list' }
   | { kind: 'gdap-list' }
@@ -58,4 +60,201 @@ export function detectPartnerCenterPage(url: string | URL): PartnerCenterPage | 
     if (m) return rule.page(m);
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// Where badges go. Anchored on what survives redesigns: the route (page kind), row
+// roles and ids carrying a GUID, and hrefs to customers and relationships. Class names
+// and visible text are never read. Anything unrecognised yields nothing.
+
+export { BADGE_HOST_TAG } from './dom';
+
+export type BadgeTarget =
+  | { kind: 'customer-row'; tenantId: string; row: Element; anchor: Element }
+  | { kind: 'relationship-row'; relationshipId: string; tenantId: string | null; row: Element; anchor: Element }
+  | { kind: 'customer-header'; tenantId: string; anchor: Element }
+  | { kind: 'relationship-header'; relationshipId: string; tenantId: string; anchor: Element };
+
+/** Grid rows: ARIA rows (implicit on <tr>) and the `row-…` ids seen on Partner Center's grids. */
+const ROW_SELECTOR = '[role="row"], tr, [id^="row-"]';
+/** Cells of a row; the badge goes into the one holding the row's identifying link. */
+const CELL_SELECTOR = '[role="gridcell"], [role="rowheader"], [role="cell"], td, th';
+const LINK_SELECTOR = '[href]';
+const HEADER_SELECTOR = 'h1';
+const SCAN_SELECTOR = `${ROW_SELECTOR}, ${LINK_SELECTOR}, ${HEADER_SELECTOR}`;
+
+const GUID_RE = new RegExp(`^${GUID}$`, 'i');
+const CUSTOMER_ROW_ID = new RegExp(`^row-(${GUID})$`, 'i');
+/** `/customers/{tenantId}`, optionally `/adminrelationships[/{relationshipId}]`, anywhere in a path. */
+const LINK_PATH = new RegExp(`/customers/(${GUID})(?:/adminrelationships(?:/([^/]+))?)?(?:/|$)`, 'i');
+const RELATIONSHIP_ID = new RegExp(`^${OPAQUE}$`);
+const PARTNER_CENTER_HOST = 'partner.microsoft.com';
+
+interface LinkInfo {
+  el: Element;
+  tenantId: string;
+  relationshipId: string | null;
+}
+
+interface RowInfo {
+  row: Element;
+  links: LinkInfo[];
+}
+
+/**
+ * The elements GDAP Lens badges on `page`, in page order (header first). Never throws:
+ * a page that does not look as expected yields [].
+ */
+export function findBadgeTargets(root: Document, page: PartnerCenterPage): BadgeTarget[] {
+  try {
+    return collectTargets(root, page);
+  } catch {
+    return [];
+  }
+}
+
+function collectTargets(root: Document, page: PartnerCenterPage): BadgeTarget[] {
+  const base = baseUrlOf(root);
+  const found = deepQuerySelectorAll(root, SCAN_SELECTOR, { skip: BADGE_HOST_TAG });
+  const out: BadgeTarget[] = [];
+
+  if (page.kind === 'customer' || page.kind === 'customer-relationships' || page.kind === 'relationship') {
+    const h1 = found.find((el) => el.matches(HEADER_SELECTOR));
+    const header = h1 ? headerTarget(h1, page) : null;
+    if (header) out.push(header);
+  }
+  if (page.kind === 'customer') return out;
+
+  // Rows, then each link attached to the row it sits in (climbing out of link-buttons' shadow roots).
+  const rows = new Map<Element, RowInfo>();
+  // Every candidate is a row; a link belongs to the innermost row around it, so a wrapper that
+  // happens to carry a `row-…` id around a whole grid owns no links and is skipped.
+  for (const el of found) if (el.matches(ROW_SELECTOR)) rows.set(el, { row: el, links: [] });
+  if (rows.size === 0) return out;
+  for (const el of found) {
+    if (!el.matches(LINK_SELECTOR)) continue;
+    const link = parseLink(el, base);
+    if (!link) continue;
+    const row = closestAcrossShadow(el, ROW_SELECTOR);
+    if (row) rows.get(row)?.links.push(link);
+  }
+
+  for (const info of rows.values()) {
+    const target =
+      page.kind === 'customer-list' ? customerRow(info) : relationshipRow(info, page.kind === 'customer-relationships' ? page.tenantId : null);
+    if (target) out.push(target);
+  }
+  return out;
+}
+
+function headerTarget(h1: Element, page: PartnerCenterPage): BadgeTarget | null {
+  const headerTenant = h1.getAttribute('data-tenant-id');
+  const headerRelationship = h1.getAttribute('data-relationship-id');
+  if (page.kind === 'relationship') {
+    // A header that names another relationship or customer is a stale page: nothing.
+    if (headerRelationship !== null && headerRelationship.trim().toLowerCase() !== page.relationshipId.toLowerCase()) return null;
+    if (headerTenant !== null && headerTenant.trim().toLowerCase() !== page.tenantId) return null;
+    return { kind: 'relationship-header', relationshipId: page.relationshipId, tenantId: page.tenantId, anchor: h1 };
+  }
+  if (page.kind === 'customer' || page.kind === 'customer-relationships') {
+    if (headerRelationship !== null) return null;
+    if (headerTenant !== null && headerTenant.trim().toLowerCase() !== page.tenantId) return null;
+    return { kind: 'customer-header', tenantId: page.tenantId, anchor: h1 };
+  }
+  return null;
+}
+
+/** A row is a customer's when its `row-{GUID}` id and its customer links name one tenant. */
+function customerRow(info: RowInfo): BadgeTarget | null {
+  const { row, links } = info;
+  if (row.hasAttribute('data-relationship-id')) return null;
+  const idTenant = row.id.match(CUSTOMER_ROW_ID)?.[1]?.toLowerCase() ?? null;
+  const linkTenants = new Set(links.map((l) => l.tenantId));
+  if (linkTenants.size > 1) return null;
+  const linkTenant = linkTenants.values().next().value ?? null;
+  if (idTenant && linkTenant && idTenant !== linkTenant) return null;
+  const tenantId = idTenant ?? linkTenant;
+  if (!tenantId) return null;
+  const named = links.find((l) => l.tenantId === tenantId && l.relationshipId === null) ?? links.find((l) => l.tenantId === tenantId);
+  return { kind: 'customer-row', tenantId, row, anchor: anchorOf(row, named?.el) };
+}
+
+/**
+ * A row is a relationship's when its relationship links and `data-relationship-id` name
+ * one relationship. The tenant comes from links only, never from the relationship id;
+ * on one customer's page, a row linking to another customer is stale and skipped.
+ */
+function relationshipRow(info: RowInfo, routeTenant: string | null): BadgeTarget | null {
+  const { row, links } = info;
+  const ids = new Map<string, string>();
+  const attr = row.getAttribute('data-relationship-id');
+  if (attr !== null) {
+    const id = attr.trim();
+    if (!RELATIONSHIP_ID.test(id)) return null;
+    ids.set(id.toLowerCase(), id);
+  }
+  for (const l of links) if (l.relationshipId !== null && !ids.has(l.relationshipId.toLowerCase())) ids.set(l.relationshipId.toLowerCase(), l.relationshipId);
+  if (ids.size !== 1) return null;
+  const relationshipId = ids.values().next().value as string;
+  // Every link in the row now names this relationship or only a customer.
+  const tenants = new Set(links.map((l) => l.tenantId));
+  const tenantId = tenants.size === 1 ? (tenants.values().next().value ?? null) : null;
+  if (routeTenant !== null && tenants.size > 0 && tenantId !== routeTenant) return null;
+  const named = links.find((l) => l.relationshipId !== null);
+  return { kind: 'relationship-row', relationshipId, tenantId, row, anchor: anchorOf(row, named?.el) };
+}
+
+/** The cell holding `link` (through the link-button's shadow root), else the row's first cell, else the row. */
+function anchorOf(row: Element, link: Element | undefined): Element {
+  if (link) {
+    const cell = closestAcrossShadow(link, CELL_SELECTOR);
+    if (cell && cell !== row && row.contains(cell)) return cell;
+  }
+  return firstCell(row) ?? row;
+}
+
+function firstCell(row: Element): Element | null {
+  for (const el of deepQuerySelectorAll(row, CELL_SELECTOR, { skip: BADGE_HOST_TAG })) {
+    if (closestAcrossShadow(el.parentNode, ROW_SELECTOR) === row) return el;
+  }
+  return null;
+}
+
+function baseUrlOf(doc: Document): URL {
+  for (const candidate of [doc.baseURI, doc.URL]) {
+    try {
+      const url = new URL(candidate);
+      if (url.protocol === 'https:' || url.protocol === 'http:') return url;
+    } catch {
+      // next candidate
+    }
+  }
+  return new URL(`https://${PARTNER_CENTER_HOST}/`);
+}
+
+/** A link to a customer (and maybe one of its relationships) on Partner Center itself, or null. */
+function parseLink(el: Element, base: URL): LinkInfo | null {
+  const href = el.getAttribute('href');
+  if (!href) return null;
+  let url: URL;
+  try {
+    url = new URL(href, base);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.host !== base.host && url.hostname !== PARTNER_CENTER_HOST) return null;
+  const m = url.pathname.match(LINK_PATH);
+  if (!m || !GUID_RE.test(m[1]!)) return null;
+  const tenantId = m[1]!.toLowerCase();
+  let relationshipId: string | null = null;
+  if (m[2] !== undefined) {
+    try {
+      relationshipId = decodeURIComponent(m[2]);
+    } catch {
+      return null;
+    }
+    if (!RELATIONSHIP_ID.test(relationshipId)) return null;
+  }
+  return { el, tenantId, relationshipId };
 }

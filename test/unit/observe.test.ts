@@ -1,0 +1,219 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { observeDeep } from '@/utils/portals/observe';
+import { BADGE_HOST_TAG } from '@/utils/portals/dom';
+import { customerRow, el, guid, mountGrid, mountShell } from './fixtures/partner-center/build';
+
+/** A scheduler the test drives: frames run only when `frame()` is called. */
+function manualFrames() {
+  let pending: Array<() => void> = [];
+  let scheduled = 0;
+  return {
+    schedule: (run: () => void) => {
+      scheduled++;
+      pending.push(run);
+      return () => {
+        pending = pending.filter((r) => r !== run);
+      };
+    },
+    frame() {
+      const due = pending;
+      pending = [];
+      for (const run of due) run();
+    },
+    get pending() {
+      return pending.length;
+    },
+    get scheduled() {
+      return scheduled;
+    },
+  };
+}
+
+/** Mutation observer callbacks are microtasks; a macrotask turn delivers them all. */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+  document.body.replaceChildren();
+  vi.restoreAllMocks();
+});
+
+function observe(onChange: () => void, signal?: AbortSignal) {
+  const frames = manualFrames();
+  const obs = observeDeep(document, onChange, { signal, schedule: frames.schedule });
+  cleanups.push(() => obs.disconnect());
+  return { frames, obs };
+}
+
+describe('observeDeep', () => {
+  it('fires once for a burst of 1,000 rows inserted into a nested shadow root created after observation started', async () => {
+    const { page } = mountShell(document);
+    const onChange = vi.fn();
+    const { frames } = observe(onChange);
+
+    // The grid (and its shadow root) arrives after observation started.
+    const grid = mountGrid(document, page, ['name']);
+    await settle();
+    expect(frames.scheduled).toBe(1);
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(1);
+
+    // Rows one by one, inside the grid's shadow root, nested under two more shadow roots,
+    // spread over several tasks (several observer callbacks) before the next frame.
+    for (let n = 1; n <= 1000; n++) {
+      grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(n), name: `C${n}` }).row);
+      if (n % 100 === 0) await settle();
+    }
+    await settle();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(frames.scheduled).toBe(2);
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(2);
+
+    // Deeper still: a link-button's shadow root that came with one of those rows.
+    const button = grid.body.lastElementChild!.querySelector('[appearance="link"]')!;
+    button.shadowRoot!.querySelector('a')!.setAttribute('href', '/dashboard/v2/customers/list');
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(3);
+  });
+
+  it('coalesces with requestAnimationFrame by default', async () => {
+    const { page } = mountShell(document);
+    const grid = mountGrid(document, page, ['name']);
+    const onChange = vi.fn();
+    const raf = vi.spyOn(globalThis, 'requestAnimationFrame');
+    const obs = observeDeep(document, onChange);
+    cleanups.push(() => obs.disconnect());
+    for (let n = 1; n <= 200; n++) grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(n), name: `C${n}` }).row);
+    await vi.waitFor(() => expect(onChange).toHaveBeenCalled());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(raf).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not fire for changes inside our own badge hosts, nor for adding or removing them', async () => {
+    const { page } = mountShell(document);
+    const grid = mountGrid(document, page, ['name']);
+    const row = customerRow(document, 'v2', '', { tenantId: guid(1), name: 'One' });
+    grid.body.append(row.row);
+    const onChange = vi.fn();
+    const { frames } = observe(onChange);
+
+    const badge = el(document, BADGE_HOST_TAG);
+    const shadow = badge.attachShadow({ mode: 'open' });
+    row.cells.name!.append(badge); // adding our host
+    await settle();
+    shadow.append(el(document, 'span', { id: 'x' }, 'Active · 12 days')); // rendering inside it
+    badge.append(el(document, 'a', { href: '/x' }, 'light child'));
+    badge.setAttribute('id', 'badge-1');
+    await settle();
+    (shadow.firstElementChild as HTMLElement).id = 'y';
+    shadow.firstElementChild!.firstChild!.nodeValue = 'Expired';
+    await settle();
+    badge.remove(); // removing our host
+    row.cells.name!.append(badge);
+    await settle();
+    frames.frame();
+    expect(frames.scheduled).toBe(0);
+    expect(onChange).not.toHaveBeenCalled();
+
+    // The page's own change next to the badge still counts.
+    row.cells.name!.append(el(document, 'span', {}, 'page'));
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+
+  it('watches identity attributes only: a recycled row id counts, a class change does not', async () => {
+    const { page } = mountShell(document);
+    const grid = mountGrid(document, page, ['name']);
+    const row = customerRow(document, 'v2', '', { tenantId: guid(1), name: 'One' });
+    grid.body.append(row.row);
+    const onChange = vi.fn();
+    const { frames } = observe(onChange);
+    row.row.setAttribute('class', 'hover');
+    row.row.setAttribute('aria-selected', 'true');
+    await settle();
+    expect(frames.scheduled).toBe(0);
+    row.row.id = `row-${guid(2)}`;
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops after abort, including a frame already scheduled', async () => {
+    const { page } = mountShell(document);
+    const grid = mountGrid(document, page, ['name']);
+    const onChange = vi.fn();
+    const controller = new AbortController();
+    const { frames } = observe(onChange, controller.signal);
+
+    grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(1), name: 'One' }).row);
+    await settle();
+    expect(frames.pending).toBe(1);
+    controller.abort();
+    expect(frames.pending).toBe(0);
+    frames.frame();
+    grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(2), name: 'Two' }).row);
+    page.append(el(document, 'p', {}, 'more'));
+    document.body.append(el(document, 'div'));
+    await settle();
+    frames.frame();
+    expect(frames.scheduled).toBe(1);
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('an already aborted signal observes nothing; disconnect() stops too', async () => {
+    const onChange = vi.fn();
+    const controller = new AbortController();
+    controller.abort();
+    const a = observe(onChange, controller.signal);
+    const b = observe(onChange);
+    b.obs.disconnect();
+    mountShell(document);
+    await settle();
+    expect(a.frames.scheduled + b.frames.scheduled).toBe(0);
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('a failing callback does not stop observation', async () => {
+    const { page } = mountShell(document);
+    const onChange = vi.fn(() => {
+      throw new Error('boom');
+    });
+    const { frames } = observe(onChange);
+    page.append(el(document, 'p'));
+    await settle();
+    expect(() => frames.frame()).not.toThrow();
+    page.append(el(document, 'p'));
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(2);
+  });
+
+  it('finds a shadow root attached to an element already in place on a later full scan', async () => {
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    const { page } = mountShell(document);
+    const late = el(document, 'late-upgraded');
+    page.append(late);
+    const onChange = vi.fn();
+    const { frames } = observe(onChange);
+    const lateRoot = late.attachShadow({ mode: 'open' }); // no mutation announces this
+    lateRoot.append(el(document, 'div', { role: 'row' }));
+    await settle();
+    expect(frames.scheduled).toBe(0);
+
+    now.mockReturnValue(1_002_000);
+    page.append(el(document, 'p')); // any page change triggers a frame, which rescans
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    lateRoot.append(el(document, 'div', { role: 'row' }));
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Walking the portals' DOM through OPEN shadow roots (shared/portals.md: the grids
+ * render inside shadow roots nested several levels deep, which querySelectorAll does
+ * not see). Closed shadow roots are invisible by design. Nothing here throws on
+ * detached nodes; nothing here knows any portal's selectors.
+ */
+
+/** Tag of the host element every GDAP Lens badge renders in. Our own UI is never read back. */
+export const BADGE_HOST_TAG = 'gdap-lens-badge';
+
+export type DeepRoot = Document | DocumentFragment | Element;
+
+export interface DeepWalkOptions {
+  /** Selector of elements whose whole subtree (light and shadow) is not entered, e.g. our own UI hosts. */
+  skip?: string;
+}
+
+const ELEMENT_NODE = 1;
+const DOCUMENT_NODE = 9;
+const DOCUMENT_FRAGMENT_NODE = 11;
+const SHOW_ELEMENT = 0x1;
+
+function isElement(node: Node): node is Element {
+  return node.nodeType === ELEMENT_NODE;
+}
+
+/** A shadow root (not a plain DocumentFragment). Checked by shape, not instanceof, so it works across realms. */
+export function isShadowRoot(node: Node | null | undefined): node is ShadowRoot {
+  return !!node && node.nodeType === DOCUMENT_FRAGMENT_NODE && !!(node as Partial<ShadowRoot>).host;
+}
+
+/**
+ * One iterative pass over every element below `root`, entering each open shadow root
+ * right after its host (so the order is the rendered order: host, its shadow tree,
+ * then its light children). `visit` sees every element once; `onRoot` every shadow root.
+ */
+function walkDeep(
+  root: DeepRoot,
+  visit: ((el: Element) => void) | null,
+  onRoot: ((sr: ShadowRoot) => void) | null,
+  skip: string | undefined,
+): void {
+  const doc = root.nodeType === DOCUMENT_NODE ? (root as Document) : root.ownerDocument;
+  if (!doc) return;
+  const stack: TreeWalker[] = [doc.createTreeWalker(root, SHOW_ELEMENT)];
+  if (isElement(root) && root.shadowRoot) {
+    onRoot?.(root.shadowRoot);
+    stack.push(doc.createTreeWalker(root.shadowRoot, SHOW_ELEMENT));
+  }
+  while (stack.length > 0) {
+    const walker = stack[stack.length - 1]!;
+    const node = walker.nextNode();
+    if (!node) {
+      stack.pop();
+      continue;
+    }
+    const el = node as Element;
+    if (skip && el.matches(skip)) {
+      // Jump past el's subtree: the walker continues after its last descendant.
+      let last: Element = el;
+      while (last.lastElementChild) last = last.lastElementChild;
+      walker.currentNode = last;
+      continue;
+    }
+    visit?.(el);
+    const sr = el.shadowRoot;
+    if (sr) {
+      onRoot?.(sr);
+      stack.push(doc.createTreeWalker(sr, SHOW_ELEMENT));
+    }
+  }
+}
+
+/**
+ * Every element below `root` matching `selector`, through all open shadow roots, in
+ * rendered order. Like querySelectorAll, `root` itself is not a candidate. An invalid
+ * selector throws (a programming error), the DOM never does.
+ */
+export function deepQuerySelectorAll(root: DeepRoot, selector: string, options: DeepWalkOptions = {}): Element[] {
+  const out: Element[] = [];
+  walkDeep(
+    root,
+    (el) => {
+      if (el.matches(selector)) out.push(el);
+    },
+    null,
+    options.skip,
+  );
+  return out;
+}
+
+/** Every open shadow root below `root` (including root's own, when root is a host), outermost first. */
+export function shadowRoots(root: DeepRoot, options: DeepWalkOptions = {}): ShadowRoot[] {
+  const out: ShadowRoot[] = [];
+  walkDeep(root, null, (sr) => out.push(sr), options.skip);
+  return out;
+}
+
+/**
+ * The nearest inclusive ancestor of `node` matching `selector`, climbing from a shadow
+ * root to its host. Text nodes start at their parent. Null when nothing matches or the
+ * node is detached at some level.
+ */
+export function closestAcrossShadow(node: Node | null | undefined, selector: string): Element | null {
+  let cur: Node | null = node ?? null;
+  while (cur) {
+    if (isElement(cur)) {
+      const hit = cur.closest(selector);
+      if (hit) return hit;
+      const top = cur.getRootNode();
+      cur = isShadowRoot(top) ? top.host : null;
+    } else if (isShadowRoot(cur)) {
+      cur = cur.host;
+    } else {
+      cur = cur.parentNode;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,113 @@
+/**
+ * The one DOM observer the content scripts use. A MutationObserver does not cross
+ * shadow boundaries, so the same observer watches the document and every open shadow
+ * root below it, and picks up new roots as their hosts arrive. Bursts are coalesced
+ * into one callback per animation frame; changes made only inside our own UI hosts
+ * (badges) are ignored, so rendering badges from the callback does not loop.
+ */
+import { BADGE_HOST_TAG, closestAcrossShadow, shadowRoots } from './dom';
+
+export interface ObserveDeepOptions {
+  signal?: AbortSignal;
+  /** Selector of our own UI hosts whose inner changes never count. Defaults to the badge host. */
+  ignore?: string;
+  /** Schedules the coalesced callback and returns a cancel function. Defaults to requestAnimationFrame (setTimeout 16 ms without it). */
+  schedule?: (run: () => void) => () => void;
+}
+
+export interface DeepObservation {
+  disconnect(): void;
+}
+
+/** Only the attributes that carry identity (rows recycled by virtualised grids change these). */
+const ATTRIBUTES = ['id', 'href', 'role', 'data-relationship-id', 'data-tenant-id'];
+const INIT: MutationObserverInit = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTES };
+/** Without a mutation to trigger it, a shadow root attached to an element already in place is found by this periodic full scan. */
+const FULL_SCAN_MS = 1000;
+
+function defaultSchedule(run: () => void): () => void {
+  if (typeof requestAnimationFrame === 'function') {
+    const id = requestAnimationFrame(() => run());
+    return () => cancelAnimationFrame(id);
+  }
+  const id = setTimeout(run, 16);
+  return () => clearTimeout(id);
+}
+
+export function observeDeep(root: Document, onChange: () => void, options: ObserveDeepOptions = {}): DeepObservation {
+  const { signal } = options;
+  const ignore = options.ignore ?? BADGE_HOST_TAG;
+  const schedule = options.schedule ?? defaultSchedule;
+  const MO = root.defaultView?.MutationObserver ?? globalThis.MutationObserver;
+  if (signal?.aborted || typeof MO !== 'function') return { disconnect() {} };
+
+  const watched = new WeakSet<Node>();
+  let cancel: (() => void) | null = null;
+  let stopped = false;
+  let lastFullScan = 0;
+
+  const watch = (target: Document | ShadowRoot) => {
+    if (watched.has(target)) return;
+    watched.add(target);
+    observer.observe(target, INIT);
+  };
+  const watchBelow = (node: Document | Element) => {
+    for (const sr of shadowRoots(node, { skip: ignore })) watch(sr);
+  };
+  const isOurHost = (n: Node): boolean => n.nodeType === 1 && (n as Element).matches(ignore);
+  const onlyOurHosts = (nodes: NodeList): boolean => {
+    for (let i = 0; i < nodes.length; i++) if (!isOurHost(nodes[i]!)) return false;
+    return true;
+  };
+  /** A record that changes the page: not inside our own UI, not only adding or removing our hosts, not in a detached subtree. */
+  const counts = (r: MutationRecord): boolean => {
+    if (!r.target.isConnected || closestAcrossShadow(r.target, ignore) !== null) return false;
+    if (r.type !== 'childList') return true;
+    return !(onlyOurHosts(r.addedNodes) && onlyOurHosts(r.removedNodes));
+  };
+
+  const flush = () => {
+    cancel = null;
+    if (stopped) return;
+    const now = Date.now();
+    if (now - lastFullScan >= FULL_SCAN_MS) {
+      lastFullScan = now;
+      watchBelow(root);
+    }
+    try {
+      onChange();
+    } catch {
+      // The caller's failure is not the page's problem, and must not stop observing.
+    }
+  };
+
+  const observer = new MO((records) => {
+    if (stopped) return;
+    let relevant = false;
+    for (const r of records) {
+      if (!counts(r)) continue;
+      relevant = true;
+      // New hosts may carry shadow roots whose content we must see from now on.
+      for (let i = 0; i < r.addedNodes.length; i++) {
+        const n = r.addedNodes[i]!;
+        if (n.nodeType === 1 && n.isConnected) watchBelow(n as Element);
+      }
+    }
+    if (relevant && !cancel) cancel = schedule(flush);
+  });
+
+  watch(root);
+  lastFullScan = Date.now();
+  watchBelow(root);
+
+  const disconnect = () => {
+    if (stopped) return;
+    stopped = true;
+    observer.disconnect();
+    cancel?.();
+    cancel = null;
+    signal?.removeEventListener('abort', disconnect);
+  };
+  signal?.addEventListener('abort', disconnect, { once: true });
+  return { disconnect };
+}
