@@ -1,12 +1,14 @@
+import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 
 export interface SignedOutPromptProps {
   onSignIn: () => void;
+  onDismiss?: () => void;
 }
 
 /** The one unobtrusive page prompt shown when GDAP Lens has nothing to show yet. */
-export function SignedOutPrompt({ onSignIn }: SignedOutPromptProps) {
+export function SignedOutPrompt({ onSignIn, onDismiss }: SignedOutPromptProps) {
   const [open, setOpen] = useState(true);
   if (!open) return null;
   const text = i18n.t('prompt.signedOut');
@@ -16,11 +18,44 @@ export function SignedOutPrompt({ onSignIn }: SignedOutPromptProps) {
       <button type="button" class="gdap-prompt__primary" onClick={onSignIn}>
         {i18n.t('prompt.openOptions')}
       </button>
-      <button type="button" class="gdap-prompt__close" aria-label={i18n.t('prompt.dismiss')} onClick={() => setOpen(false)}>
+      <button
+        type="button"
+        class="gdap-prompt__close"
+        aria-label={i18n.t('prompt.dismiss')}
+        onClick={() => {
+          setOpen(false);
+          onDismiss?.();
+        }}
+      >
         ×
       </button>
     </div>
   );
+}
+
+/**
+ * Mounts the prompt in its own open shadow root at the end of <body>. The host is the
+ * page's one "signed-out" badge: `data-gdap-badge`, `data-state="signed-out"`.
+ */
+export function mountSignedOutPrompt(doc: Document, props: SignedOutPromptProps): { host: HTMLElement; remove(): void } {
+  const host = doc.createElement('gdap-lens-prompt');
+  host.setAttribute('data-gdap-badge', '');
+  host.setAttribute('data-gdap-prompt', 'signed-out');
+  host.setAttribute('data-state', 'signed-out');
+  const root = host.attachShadow({ mode: 'open' });
+  const style = doc.createElement('style');
+  style.textContent = SIGNED_OUT_PROMPT_CSS;
+  const container = doc.createElement('div');
+  root.append(style, container);
+  render(<SignedOutPrompt {...props} />, container);
+  (doc.body ?? doc.documentElement).append(host);
+  return {
+    host,
+    remove() {
+      render(null, container);
+      host.remove();
+    },
+  };
 }
 
 /** Styles for the prompt's shadow root: readable on light and dark pages. */

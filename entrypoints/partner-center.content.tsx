@@ -1,25 +1,46 @@
-import { render } from 'preact';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { PARTNER_CENTER_MATCHES } from '@/utils/portals/hosts';
-import { detectPartnerCenterPage } from '@/utils/portals/partner-center';
-import { createRuntimeApi } from '@/utils/messaging/client';
+import { detectPartnerCenterPage, findBadgeTargets } from '@/utils/portals/partner-center';
+import { observeDeep } from '@/utils/portals/observe';
 import { needsSignInPrompt } from '@/utils/portals/prompt';
-import { SignedOutPrompt, SIGNED_OUT_PROMPT_CSS } from '@/components/SignedOutPrompt';
+import { createRuntimeApi } from '@/utils/messaging/client';
+import { startPartnerCenterBadges, type PartnerCenterBadges } from '@/utils/features/partner-center-badges';
+import { mountBadge } from '@/components/badge/mount';
+import { mountSignedOutPrompt } from '@/components/SignedOutPrompt';
 
 export default defineContentScript({
   matches: PARTNER_CENTER_MATCHES,
   runAt: 'document_idle',
-  async main(ctx) {
+  main(ctx) {
     const api = createRuntimeApi();
-    let prompt: Awaited<ReturnType<typeof mountPrompt>> | null = null;
-    let url: string = location.href;
-    const update = async () => {
+    let url = location.href;
+    const page = () => detectPartnerCenterPage(url);
+    /** null until the background answered; then whether to prompt instead of badging. */
+    let prompting: boolean | null = null;
+    let badges: PartnerCenterBadges | null = null;
+    let prompt: ReturnType<typeof mountSignedOutPrompt> | null = null;
+    let dismissed = false;
+
+    const tick = () => {
       try {
-        const show = detectPartnerCenterPage(url) !== null && (await needsSignInPrompt(api));
-        if (show && !prompt) prompt = await mountPrompt(ctx, () => void api.send('openOptions').catch(() => undefined));
-        else if (!show && prompt) {
+        const p = page();
+        const wantBadges = p !== null && prompting === false;
+        if (!wantBadges && badges) {
+          badges.stop();
+          badges = null;
+        }
+        if (wantBadges) {
+          badges ??= startPartnerCenterBadges({ api, doc: document, page, mount: mountBadge });
+          void badges.scan();
+        }
+        // One prompt, only where the page has something GDAP Lens would badge.
+        const wantPrompt = p !== null && prompting === true && !dismissed && (prompt !== null || findBadgeTargets(document, p).length > 0);
+        if (wantPrompt && !prompt) {
+          prompt = mountSignedOutPrompt(document, {
+            onSignIn: () => void api.send('openOptions').catch(() => undefined),
+            onDismiss: () => (dismissed = true),
+          });
+        } else if (!wantPrompt && prompt) {
           prompt.remove();
           prompt = null;
         }
@@ -27,34 +48,27 @@ export default defineContentScript({
         // Never throw into the page: an unrecognised or changed page gets nothing.
       }
     };
+    const recheckStatus = async () => {
+      prompting = await needsSignInPrompt(api);
+      tick();
+    };
+
+    const observation = observeDeep(document, tick, { signal: ctx.signal });
     // The Navigation API announces a change before it commits: read the event's URL, not location.
     ctx.addEventListener(window, 'wxt:locationchange', (event) => {
       url = event.newUrl.href;
-      void update();
+      tick();
     });
     // Sign-in, sync and cache changes arrive without a reload.
-    const unsubscribe = api.onChange(() => void update());
-    ctx.onInvalidated(unsubscribe);
-    await update();
+    const unsubscribe = api.onChange(() => {
+      void recheckStatus().then(() => badges?.refresh());
+    });
+    ctx.onInvalidated(() => {
+      unsubscribe();
+      observation.disconnect();
+      badges?.stop();
+      prompt?.remove();
+    });
+    void recheckStatus();
   },
 });
-
-async function mountPrompt(ctx: ContentScriptContext, onSignIn: () => void) {
-  const ui = await createShadowRootUi(ctx, {
-    name: 'gdap-lens-prompt',
-    position: 'inline',
-    anchor: 'body',
-    append: 'last',
-    css: SIGNED_OUT_PROMPT_CSS,
-    onMount(container, _shadow, host) {
-      host.setAttribute('data-gdap-prompt', 'signed-out');
-      render(<SignedOutPrompt onSignIn={onSignIn} />, container);
-      return container;
-    },
-    onRemove(container) {
-      if (container) render(null, container);
-    },
-  });
-  ui.mount();
-  return ui;
-}

@@ -11,6 +11,7 @@ import { badgeCount, badgeText, dueNotifications, partnerCenterCustomerUrl, prun
 import { relationshipState } from '../gdap/state';
 import { autoExtendEligibility, canTerminate, validateDuration, validateRelationshipName, type NameIssue } from '../gdap/rules';
 import { includesGlobalAdministrator } from '../gdap/roles';
+import { invitationUrl } from '../gdap/links';
 import type { Relationship } from '../gdap/schema';
 import { createGraphClient, describeErrorKind, GraphError, type GraphClient } from '../graph/client';
 import { CLOUDS, type CloudId } from '../graph/clouds';
@@ -378,11 +379,6 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
       await p.openTab(partnerCenterCustomerUrl(m[1] || null));
     },
   };
-}
-
-/** The link the customer opens to approve a GDAP request (shared/graph-contract.md). */
-export function invitationUrl(relationshipId: string): string {
-  return `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${encodeURIComponent(relationshipId)}`;
 }
 
 export type { ActionResult };
