@@ -1,0 +1,161 @@
+// @vitest-environment happy-dom
+// @vitest-environment-options {"url":"https://partner.microsoft.com/dashboard/v2/customers/list"}
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPartnerCenterBadges, type MountFn } from '@/utils/features/partner-center-badges';
+import { detectPartnerCenterPage } from '@/utils/portals/partner-center';
+import { summarizeCustomer } from '@/utils/gdap/summary';
+import { customerRow, guid, heading, mountGrid, mountShell } from './fixtures/partner-center/build';
+import { makeRel } from './gdap-fixtures';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+
+/** A fake background: counts messages, answers summaries for the tenants it knows. */
+function fakeApi(known: Set<string>) {
+  const calls: Array<{ command: string; size: number }> = [];
+  const api = {
+    send: (async (command: string, data: { tenantIds?: string[]; ids?: string[] }) => {
+      calls.push({ command, size: (data.tenantIds ?? data.ids ?? []).length });
+      if (command === 'getSummaries') {
+        return Object.fromEntries(
+          (data.tenantIds ?? []).map((t) => [
+            t,
+            summarizeCustomer(known.has(t) ? [makeRel({ id: `r-${t}`, customer: { tenantId: t, displayName: 'x' }, endDateTime: '2027-12-31T00:00:00.000Z' })] : [], {}, NOW),
+          ]),
+        );
+      }
+      if (command === 'getRelationships') return {};
+      return undefined;
+    }) as never,
+  };
+  return { api, calls };
+}
+
+/** A fake mount that records what it mounted, appending a real host like the real one. */
+function fakeMount() {
+  const mounted: Array<{ key: string; state: string; removed: boolean }> = [];
+  const mount: MountFn = (anchor, key, props) => {
+    const host = document.createElement('gdap-lens-badge');
+    anchor.append(host);
+    const entry = { key: 'tenantId' in key ? key.tenantId : key.relationshipId, state: props.model.state, removed: false };
+    mounted.push(entry);
+    return {
+      host,
+      update: (model) => void (entry.state = model.state),
+      remove: () => {
+        entry.removed = true;
+        host.remove();
+      },
+    };
+  };
+  return { mount, mounted, live: () => mounted.filter((m) => !m.removed) };
+}
+
+function customerList(n: number) {
+  document.body.replaceChildren();
+  const shell = mountShell(document, 'pc-customer-list-page');
+  const grid = mountGrid(document, shell.page, ['name', 'domain', 'relationship']);
+  const rows = Array.from({ length: n }, (_, i) => customerRow(document, 'v2', '', { tenantId: guid(i + 1), name: `Customer ${i}` }));
+  for (const r of rows) grid.body.append(r.row);
+  return { shell, grid, rows };
+}
+
+const page = () => detectPartnerCenterPage(location.href);
+let stop: (() => void) | undefined;
+afterEach(() => stop?.());
+
+describe('Partner Center badges feature', () => {
+  it('badges every row once, asking the background in batches of at most 1,000', async () => {
+    customerList(1200);
+    const { api, calls } = fakeApi(new Set([guid(1)]));
+    const m = fakeMount();
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    stop = () => f.stop();
+    await f.scan();
+    expect(m.live()).toHaveLength(1200);
+    expect(calls.filter((c) => c.command === 'getSummaries').map((c) => c.size)).toEqual([1000, 200]);
+    expect(m.live().find((b) => b.key === guid(1))?.state).toBe('active');
+    expect(m.live().find((b) => b.key === guid(2))?.state).toBe('none');
+    await f.scan();
+    await f.scan();
+    expect(m.mounted).toHaveLength(1200); // never twice
+  });
+
+  it('removes badges with their rows and badges rows that arrive later', async () => {
+    const { grid, rows } = customerList(3);
+    const { api } = fakeApi(new Set());
+    const m = fakeMount();
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    stop = () => f.stop();
+    await f.scan();
+    rows[0]!.row.remove();
+    grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(50), name: 'Late' }).row);
+    await f.scan();
+    expect(m.live().map((b) => b.key).sort()).toEqual([guid(2), guid(3), guid(50)].sort());
+  });
+
+  it('mounts again when the portal wipes the badge out of a still-present anchor', async () => {
+    const { rows } = customerList(1);
+    const { api } = fakeApi(new Set());
+    const m = fakeMount();
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    stop = () => f.stop();
+    await f.scan();
+    const anchor = rows[0]!.cells.name!;
+    anchor.querySelector('gdap-lens-badge')!.remove(); // e.g. the portal set the cell's text
+    await f.scan();
+    expect(m.live()).toHaveLength(1);
+    expect(anchor.querySelectorAll('gdap-lens-badge')).toHaveLength(1);
+  });
+
+  it('refresh re-reads the data and updates badges in place', async () => {
+    customerList(2);
+    const known = new Set<string>();
+    const { api } = fakeApi(known);
+    const m = fakeMount();
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    stop = () => f.stop();
+    await f.scan();
+    expect(m.live().map((b) => b.state)).toEqual(['none', 'none']);
+    known.add(guid(2));
+    await f.refresh();
+    expect(m.mounted).toHaveLength(2);
+    expect(m.live().find((b) => b.key === guid(2))?.state).toBe('active');
+  });
+
+  it('shows nothing when the background cannot answer, and never throws', async () => {
+    customerList(2);
+    const m = fakeMount();
+    const api = { send: (async () => Promise.reject(new Error('Extension context invalidated.'))) as never };
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    stop = () => f.stop();
+    await expect(f.scan()).resolves.toBeUndefined();
+    expect(m.mounted).toHaveLength(0);
+  });
+
+  it('stop removes every badge and ignores answers that arrive afterwards', async () => {
+    customerList(3);
+    const { api } = fakeApi(new Set());
+    const m = fakeMount();
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    await f.scan();
+    f.stop();
+    expect(m.live()).toHaveLength(0);
+    expect(document.querySelectorAll('gdap-lens-badge')).toHaveLength(0);
+    await f.scan();
+    expect(m.live()).toHaveLength(0);
+  });
+
+  it('a header on a customer page gets one customer badge', async () => {
+    document.body.replaceChildren();
+    history.replaceState(null, '', `/dashboard/v2/customers/${guid(7)}/account`);
+    const shell = mountShell(document, 'pc-customer-account-page');
+    shell.page.append(heading(document, 'Contoso'));
+    const { api } = fakeApi(new Set([guid(7)]));
+    const m = fakeMount();
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    stop = () => f.stop();
+    await f.scan();
+    expect(m.live()).toEqual([{ key: guid(7), state: 'active', removed: false }]);
+    history.replaceState(null, '', '/dashboard/v2/customers/list');
+  });
+});
