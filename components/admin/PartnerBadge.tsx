@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
+import { usePopover } from '../popover';
 import { roleName } from '@/utils/gdap/roles';
 import { matchRoleName, type PartnerRow } from '@/utils/portals/admin-center';
 import { ENDS_SOON_DAYS, type PartnerRiskLevel, type RiskReason } from '@/utils/portals/admin-risk';
@@ -163,94 +163,21 @@ export function partnerLabel(props: PartnerBadgeProps, now: Date): string {
   return i18n.t('acBadge.label', [isolatedName(props.partner.name), pillParts(props, now).join(', ')]);
 }
 
-const HOVER_MS = 300;
 const NAME_MAX = 200;
 
 /** The admin-center partner badge: a pill that opens the details on hover, focus, click, Enter or Space. */
 export function PartnerBadge(props: PartnerBadgeProps) {
   const now = (props.now ?? (() => new Date()))();
   const risk = riskOf(props.risk);
-  const [open, setOpen] = useState(false);
-  const pinned = useRef(false);
-  const keyed = useRef(false);
-  const timer = useRef<ReturnType<typeof setTimeout>>();
-  const root = useRef<HTMLSpanElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-
-  const show = (pin: boolean) => {
-    clearTimeout(timer.current);
-    pinned.current = pin || pinned.current;
-    setOpen(true);
-  };
-  const close = (refocus = false) => {
-    clearTimeout(timer.current);
-    pinned.current = false;
-    setOpen(false);
-    // The focus handler below sees `open` still true here, so giving focus back does not reopen.
-    if (refocus) button.current?.focus();
-  };
-  const toggle = () => (open && pinned.current ? close() : show(true));
-  const later = (action: () => void, ms: number) => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(action, ms);
-  };
-
-  useEffect(() => {
-    if (!open) return;
-    const outside = (e: Event) => {
-      if (root.current && !e.composedPath().includes(root.current)) close();
-    };
-    document.addEventListener('pointerdown', outside, true);
-    return () => document.removeEventListener('pointerdown', outside, true);
-  }, [open]);
-  useEffect(() => () => clearTimeout(timer.current), []);
-
-  const release = () => setTimeout(() => (keyed.current = false));
+  const { open, close, rootProps, buttonProps } = usePopover({ openOnFocus: true });
   const parts = pillParts(props, now);
   return (
-    <span
-      class="b"
-      ref={root}
-      onMouseEnter={() => (open ? clearTimeout(timer.current) : later(() => show(false), HOVER_MS))}
-      onMouseLeave={() => {
-        if (!pinned.current) later(() => setOpen(false), HOVER_MS);
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
-          e.preventDefault();
-          e.stopPropagation();
-          close(true);
-        }
-      }}
-      onFocusOut={(e) => {
-        const next = e.relatedTarget as Node | null;
-        if (open && next && root.current && !root.current.contains(next)) close();
-      }}
-    >
+    <span class="b" {...rootProps}>
       <button
-        ref={button}
+        {...buttonProps}
         type="button"
         class={`p ${risk}`}
-        aria-expanded={open}
-        aria-haspopup="dialog"
-        aria-controls={open ? 'd' : undefined}
         aria-label={partnerLabel(props, now)}
-        onFocus={() => {
-          if (!open) show(false);
-        }}
-        onClick={() => {
-          if (!keyed.current) toggle();
-        }}
-        onKeyDown={(e) => {
-          if (e.key !== 'Enter' && e.key !== ' ') return;
-          e.preventDefault();
-          if (!e.repeat) toggle();
-          keyed.current = true;
-          if (e.key === 'Enter') release();
-        }}
-        onKeyUp={(e) => {
-          if (e.key === ' ') release();
-        }}
       >
         {parts.map((text) => (
           <span class="x">{text}</span>

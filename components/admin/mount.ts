@@ -1,11 +1,10 @@
-import { Component, h, render, type ComponentChildren, type FunctionComponent } from 'preact';
+import { h, render, type FunctionComponent } from 'preact';
+import { CONTAINED_EVENTS, Guard, HOST_TAG, styleAdopter } from '../shadow-host';
 import { ApprovalPanel, type ApprovalPanelProps } from './ApprovalPanel';
 import { PartnerBadge, riskOf, type PartnerBadgeProps } from './PartnerBadge';
 import { PartnersSummary, type PartnersSummaryProps } from './PartnersSummary';
 import { ADMIN_CSS } from './styles';
 
-/** The host tag of every GDAP Lens UI (utils/portals/dom.ts BADGE_HOST_TAG): page observers skip it. */
-const HOST_TAG = 'gdap-lens-badge';
 
 export interface MountedAdmin<P> {
   /** The `<gdap-lens-badge>` element (detached once removed, or when mounting failed). */
@@ -21,43 +20,9 @@ export interface PartnerKey {
   partnerName: string;
 }
 
-/** One constructable sheet shared by every host; `null` once it proved unusable (then a `<style>`). */
-let sheet: CSSStyleSheet | null | undefined;
+const addStyles = styleAdopter(ADMIN_CSS);
 
-function addStyles(root: ShadowRoot): void {
-  try {
-    if (sheet === undefined) {
-      sheet = null;
-      const s = new CSSStyleSheet();
-      s.replaceSync(ADMIN_CSS);
-      sheet = s;
-    }
-    if (sheet) {
-      root.adoptedStyleSheets = [sheet];
-      return;
-    }
-  } catch {
-    // Firefox content scripts cannot adopt sheets made in their own world.
-    sheet = null;
-  }
-  const style = document.createElement('style');
-  style.textContent = ADMIN_CSS;
-  root.append(style);
-}
-
-/** Renders nothing once a child has thrown, and reports it. */
-class Guard extends Component<{ onError: () => void; children?: ComponentChildren }, { failed: boolean }> {
-  override componentDidCatch(): void {
-    this.setState({ failed: true });
-    this.props.onError();
-  }
-  override render() {
-    return this.state.failed ? null : this.props.children;
-  }
-}
-
-/** Page events that must not reach the admin center's own handlers (a click on a row selects the partner). */
-const CONTAINED = ['click', 'mousedown', 'pointerdown', 'keydown', 'keyup'];
+const CONTAINED = CONTAINED_EVENTS;
 
 interface HostSpec<P> {
   component: FunctionComponent<P>;

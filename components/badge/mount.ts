@@ -1,4 +1,5 @@
-import { Component, h, render, type ComponentChildren } from 'preact';
+import { h, render } from 'preact';
+import { CONTAINED_EVENTS, Guard, HOST_TAG, styleAdopter } from '../shadow-host';
 import type { BadgeModel } from '@/utils/portals/badge-model';
 import { Badge, type BadgeProps } from './Badge';
 import { BADGE_CSS } from './styles';
@@ -15,43 +16,9 @@ export interface MountedBadge {
   remove(): void;
 }
 
-/** One constructable sheet shared by every badge; `null` once it proved unusable (then a `<style>`). */
-let sheet: CSSStyleSheet | null | undefined;
+const addStyles = styleAdopter(BADGE_CSS);
 
-function addStyles(root: ShadowRoot): void {
-  try {
-    if (sheet === undefined) {
-      sheet = null;
-      const s = new CSSStyleSheet();
-      s.replaceSync(BADGE_CSS);
-      sheet = s;
-    }
-    if (sheet) {
-      root.adoptedStyleSheets = [sheet];
-      return;
-    }
-  } catch {
-    // Firefox content scripts cannot adopt sheets made in their own world.
-    sheet = null;
-  }
-  const style = document.createElement('style');
-  style.textContent = BADGE_CSS;
-  root.append(style);
-}
-
-/** Renders nothing once a child has thrown, and reports it. */
-class Guard extends Component<{ onError: () => void; children?: ComponentChildren }, { failed: boolean }> {
-  override componentDidCatch(): void {
-    this.setState({ failed: true });
-    this.props.onError();
-  }
-  override render() {
-    return this.state.failed ? null : this.props.children;
-  }
-}
-
-/** Page events that must not reach Partner Center's own row handlers. */
-const CONTAINED = ['click', 'mousedown', 'pointerdown', 'keydown', 'keyup'];
+const CONTAINED = CONTAINED_EVENTS;
 
 /**
  * Appends one badge to `anchor`: a `<gdap-lens-badge>` host (a plain, unregistered element)
@@ -61,7 +28,7 @@ const CONTAINED = ['click', 'mousedown', 'pointerdown', 'keydown', 'keyup'];
  * badge removes itself and the page is left as it was.
  */
 export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps): MountedBadge {
-  const host = document.createElement('gdap-lens-badge');
+  const host = document.createElement(HOST_TAG);
   let container: HTMLElement | null = null;
   let current = props;
   let alive = true;
