@@ -80,6 +80,58 @@ describe('message router', () => {
     expect(calls).toEqual([]);
   });
 
+  it("keeps the popup's quick actions out of content scripts, and serves them to the popup", async () => {
+    const valid: Array<[Command, unknown]> = [
+      ['searchCustomers', { query: '', limit: 50 }],
+      ['checkRelationshipName', { name: 'Contoso GDAP' }],
+      ['suggestRelationshipName', { customerName: '주식회사 한빛소프트' }],
+      ['setAutoExtendMany', { ids: ['rel-1', 'rel-2'], on: true }],
+      ['exportCsv', undefined],
+    ];
+    for (const [c] of valid) expect(POLICY[c], c).toBe('page');
+    const { h, calls } = handlers();
+    const router = createRouter(h, { ownId: OWN, ownOrigin: ORIGIN });
+    for (const [c, data] of valid) {
+      expect(await router.dispatch(c, data, fromContentScript), c).toEqual({ handled: false, reason: 'not-an-extension-page' });
+    }
+    expect(calls).toEqual([]);
+    const fromPopup = { id: OWN, url: `${ORIGIN}popup.html`, origin: ORIGIN.slice(0, -1) };
+    for (const [c, data] of valid) expect((await router.dispatch(c, data, fromPopup)).handled, c).toBe(true);
+    expect(calls).toEqual(valid.map(([c]) => c));
+  });
+
+  it.each([
+    ['searchCustomers', { query: 'x'.repeat(201) }],
+    ['searchCustomers', { query: 'x', limit: 0 }],
+    ['searchCustomers', { query: 'x', limit: 51 }],
+    ['searchCustomers', { query: 'x', limit: 2.5 }],
+    ['searchCustomers', { query: /x/ }],
+    ['searchCustomers', {}],
+    ['checkRelationshipName', { name: 'x'.repeat(201) }],
+    ['checkRelationshipName', { name: 1 }],
+    ['suggestRelationshipName', { customerName: 'x'.repeat(301) }],
+    ['setAutoExtendMany', { ids: [], on: true }],
+    ['setAutoExtendMany', { ids: Array.from({ length: 1001 }, (_, i) => `rel-${i}`), on: true }],
+    ['setAutoExtendMany', { ids: ['<script>'], on: true }],
+    ['setAutoExtendMany', { ids: ['rel-1'], on: 'true' }],
+    ['setAutoExtendMany', { ids: ['rel-1'], on: true, force: true }],
+    ['exportCsv', { all: true }],
+  ])('drops the quick action %s with a malformed payload %j', async (command, data) => {
+    const { h, calls } = handlers();
+    const fromPopup = { id: OWN, url: `${ORIGIN}popup.html`, origin: ORIGIN.slice(0, -1) };
+    const r = await createRouter(h, { ownId: OWN, ownOrigin: ORIGIN }).dispatch(command, data, fromPopup);
+    expect(r).toEqual({ handled: false, reason: 'invalid-payload' });
+    expect(calls).toEqual([]);
+  });
+
+  it('setAutoExtendMany takes 1000 ids (no 25-item cap)', async () => {
+    const { h, calls } = handlers();
+    const ids = Array.from({ length: 1000 }, (_, i) => `rel-${i}`);
+    const r = await createRouter(h, { ownId: OWN, ownOrigin: ORIGIN }).dispatch('setAutoExtendMany', { ids, on: false }, fromPage);
+    expect(r.handled).toBe(true);
+    expect(calls).toEqual(['setAutoExtendMany']);
+  });
+
   it('does not treat a look-alike origin as an extension page', async () => {
     const { h } = handlers();
     const router = createRouter(h, { ownId: OWN, ownOrigin: ORIGIN });

@@ -9,17 +9,36 @@ import { AuthError, type AuthService } from '../auth/types';
 import { describeAuthErrorKey } from '../auth/errors';
 import { badgeCount, badgeText, dueNotifications, partnerCenterCustomerUrl, pruneSent } from '../alerts/alerts';
 import { relationshipState } from '../gdap/state';
-import { autoExtendEligibility, canTerminate, validateDuration, validateRelationshipName, type NameIssue } from '../gdap/rules';
+import {
+  autoExtendEligibility,
+  canTerminate,
+  isAutoExtendSet,
+  suggestRelationshipName,
+  validateDuration,
+  validateRelationshipName,
+  type NameIssue,
+} from '../gdap/rules';
 import { includesGlobalAdministrator } from '../gdap/roles';
 import { invitationUrl } from '../gdap/links';
+import { csvFilename, relationshipCsvRow, relationshipsCsv, type RelationshipCsvRow } from '../gdap/csv';
+import { toIso } from '../gdap/dates';
 import type { Relationship } from '../gdap/schema';
-import { createGraphClient, describeErrorKind, GraphError, type GraphClient } from '../graph/client';
+import { createGraphClient, describeErrorKind, forEachBounded, GraphError, type GraphClient } from '../graph/client';
 import { CLOUDS, type CloudId } from '../graph/clouds';
-import type { ActionResult, RelationshipView, Results, StatusView, SyncStatusView } from '../messaging/protocol';
+import type {
+  ActionResult,
+  AutoExtendOutcome,
+  CustomerChoice,
+  RelationshipView,
+  Results,
+  StatusView,
+  SyncStatusView,
+} from '../messaging/protocol';
 import { CACHE_GENERATION_KEY, STATUS_GENERATION_KEY } from '../messaging/protocol';
 import type { Handlers } from '../messaging/router';
 import { loadSettings, saveSettings, type Settings } from '../settings';
-import { createRelationshipCache, type CachedRelationship, type RelationshipCache } from '../store/cache';
+import { createRelationshipCache, MAX_SEARCH_LIMIT, type CachedRelationship, type CustomerMatch, type RelationshipCache } from '../store/cache';
+import { searchKey } from '../store/db';
 import type { KeyValueArea } from '../storage-area';
 import { alarmPeriodMinutes, createSyncScheduler, shouldSyncOnStartup, SYNC_ALARM, type SyncScheduler } from '../sync/scheduler';
 import { runSync, syncErrorMessageKey, type SyncErrorKind } from '../sync/sync';
@@ -54,6 +73,32 @@ const NAME_ISSUE_KEYS: Record<NameIssue['code'], string> = {
   'recently-ended': 'action.error.nameRecentlyEnded',
 };
 const HINT_KEY = 'sync.emptyHint';
+/** Customers the picker shows when the popup does not say how many. */
+const PICKER_LIMIT = 20;
+/** Relationships whose auto-extend setAutoExtendMany changes at once (Graph calls in flight). */
+const BULK_CONCURRENCY = 4;
+
+type Failure = { ok: false; error: { kind: string; messageKey: string; detail?: string } };
+/** The outcome of one auto-extend change, before the cache is told. */
+type AutoExtendStep = { ok: true; relationship: Relationship; changed: boolean } | (Failure & { stopAll: boolean });
+
+/** The picker's view of a cached customer: no `source`/`matchedOn`, a copy of the domains. */
+function customerChoice(m: CustomerMatch): CustomerChoice {
+  return { tenantId: m.tenantId, displayName: m.displayName, domains: [...m.domains] };
+}
+
+/** By name (search form: NFKC, lower case; nameless last), then tenant id. */
+function compareCustomers(a: CustomerMatch, b: CustomerMatch): number {
+  const an = searchKey(a.displayName);
+  const bn = searchKey(b.displayName);
+  if ((an === '') !== (bn === '')) return an === '' ? 1 : -1;
+  if (an !== bn) return an < bn ? -1 : 1;
+  return a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 export interface BackgroundApp {
   handlers: Handlers;
@@ -173,7 +218,7 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     state: relationshipState(c.relationship, c.assignments ?? undefined, at),
   });
 
-  const fail = (kind: string, messageKey: string, detail?: string): { ok: false; error: { kind: string; messageKey: string; detail?: string } } => ({
+  const fail = (kind: string, messageKey: string, detail?: string): Failure => ({
     ok: false,
     error: { kind, messageKey, ...(detail ? { detail } : {}) },
   });
@@ -185,13 +230,66 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     return fail('unknown', 'syncError.unknown');
   };
 
-  /** Re-reads a relationship from Graph after a write and puts it in the cache. */
-  async function refreshOne(client: GraphClient, rel: Relationship): Promise<RelationshipView> {
+  /** Puts what Graph answered after a write in the cache (one generation bump, alerts) and answers its view. */
+  async function refreshOne(rel: Relationship): Promise<RelationshipView> {
     await cache.applyRelationshipUpdate(rel);
     await bump(CACHE_GENERATION_KEY);
     await refreshAlerts().catch(() => undefined);
     const cached = await cache.getRelationship(rel.id);
     return view(cached.value ?? { relationship: rel, assignments: null }, now());
+  }
+
+  /**
+   * The single-item auto-extend logic, shared by setAutoExtend and setAutoExtendMany: R5/R6
+   * checks on the cached relationship before anything is sent (switching on: never with
+   * Global Administrator, only in force); nothing sent when the cached relationship is already
+   * as asked; otherwise PATCH with the cached ETag in If-Match. The cache is not touched.
+   * `stopAll` marks failures every other item would meet too (no token, no consent, throttled).
+   */
+  async function autoExtendStep(cached: CachedRelationship | null, on: boolean, client: () => Promise<GraphClient>): Promise<AutoExtendStep> {
+    if (!cached) return { ...fail('not-found', 'graphError.notFound'), stopAll: false };
+    const rel = cached.relationship;
+    if (on) {
+      const eligibility = autoExtendEligibility(rel);
+      if (eligibility === 'global-admin') return { ...fail('global-admin', 'action.error.globalAdmin'), stopAll: false };
+      if (eligibility === 'not-active') return { ...fail('not-active', 'action.error.notActive'), stopAll: false };
+    }
+    if (isAutoExtendSet(rel) === on) return { ok: true, relationship: rel, changed: false };
+    try {
+      const r = await (await client()).setAutoExtend(rel.id, rel.etag ?? '*', on);
+      return { ok: true, relationship: r.relationship, changed: true };
+    } catch (e) {
+      const stopAll =
+        e instanceof AuthError || (e instanceof GraphError && (e.kind === 'unauthorized' || e.kind === 'forbidden' || e.kind === 'throttled'));
+      return { ...failFrom(e), stopAll };
+    }
+  }
+
+  const clientForSettings = async (): Promise<GraphClient> => graphFor((await loadSettings(p.local)).cloud);
+
+  /** Every cached relationship as a CSV row, by customer name, relationship name, id. */
+  async function csvRows(at: Date): Promise<RelationshipCsvRow[]> {
+    const rels = (await cache.listRelationships()).value;
+    // Names of customers whose relationship does not carry one (Graph leaves it out while `created`).
+    const names = new Map<string, string>();
+    const nameless = [...new Set(rels.filter((r) => !r.customer.displayName && r.customer.tenantId).map((r) => r.customer.tenantId!.toLowerCase()))];
+    for (const tenant of nameless) {
+      const found = (await cache.searchCustomers(tenant, 1)).value[0];
+      if (found && found.tenantId.toLowerCase() === tenant && found.displayName) names.set(tenant, found.displayName);
+    }
+    // No column depends on access assignments, so they are not read.
+    return rels
+      .map((rel) => {
+        const row = relationshipCsvRow(rel, relationshipState(rel, undefined, at), names.get(rel.customer.tenantId?.toLowerCase() ?? ''));
+        return { row, id: rel.id };
+      })
+      .sort(
+        (a, b) =>
+          compareText(searchKey(a.row.customerName), searchKey(b.row.customerName)) ||
+          compareText(searchKey(a.row.relationshipName), searchKey(b.row.relationshipName)) ||
+          compareText(a.id, b.id),
+      )
+      .map((x) => x.row);
   }
 
   async function syncStatus(): Promise<SyncStatusView> {
@@ -293,20 +391,82 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
 
     setAutoExtend: async ({ id, on }): Promise<Results['setAutoExtend']> => {
       const cached = (await cache.getRelationship(id)).value;
-      if (!cached) return fail('not-found', 'graphError.notFound');
-      const rel = cached.relationship;
-      if (on) {
-        const eligibility = autoExtendEligibility(rel);
-        if (eligibility === 'global-admin') return fail('global-admin', 'action.error.globalAdmin');
-        if (eligibility === 'not-active') return fail('not-active', 'action.error.notActive');
-      }
+      const step = await autoExtendStep(cached, on, clientForSettings);
+      if (!step.ok) return { ok: false, error: step.error };
+      if (!step.changed && cached) return { ok: true, value: view(cached, now()) };
       try {
-        const client = graphFor((await loadSettings(p.local)).cloud);
-        const r = await client.setAutoExtend(rel.id, rel.etag ?? '*', on);
-        return { ok: true, value: await refreshOne(client, r.relationship) };
+        return { ok: true, value: await refreshOne(step.relationship) };
       } catch (e) {
         return failFrom(e);
       }
+    },
+
+    setAutoExtendMany: async ({ ids, on }): Promise<Results['setAutoExtendMany']> => {
+      const unique = [...new Set(ids)];
+      const cached = (await cache.getRelationships(unique)).value;
+      let client: Promise<GraphClient> | null = null;
+      const sharedClient = () => (client ??= clientForSettings());
+      let stopped: Failure['error'] | null = null;
+      let changed = 0;
+      const settled = await forEachBounded(
+        unique,
+        async (id): Promise<AutoExtendOutcome> => {
+          if (stopped) return { id, ok: false, error: stopped };
+          const step = await autoExtendStep(cached.get(id) ?? null, on, sharedClient);
+          if (!step.ok) {
+            if (step.stopAll) stopped ??= step.error;
+            return { id, ok: false, error: step.error };
+          }
+          if (!step.changed) return { id, ok: true, unchanged: true };
+          changed++;
+          // Graph has the change; a cache that cannot store it catches up at the next sync.
+          await cache.applyRelationshipUpdate(step.relationship).catch(() => undefined);
+          return { id, ok: true };
+        },
+        BULK_CONCURRENCY,
+      );
+      const byId = new Map<string, AutoExtendOutcome>();
+      settled.forEach((s, i) => {
+        const id = unique[i]!;
+        byId.set(id, s.ok ? s.value : { id, ...failFrom(s.error) });
+      });
+      if (changed > 0) {
+        await bump(CACHE_GENERATION_KEY);
+        await refreshAlerts().catch(() => undefined);
+      }
+      return ids.map((id) => byId.get(id) ?? { id, ok: false, error: fail('unknown', 'syncError.unknown').error });
+    },
+
+    searchCustomers: async ({ query, limit }): Promise<Results['searchCustomers']> => {
+      const max = limit ?? PICKER_LIMIT;
+      if (query.trim() !== '') return (await cache.searchCustomers(query, max)).value.map(customerChoice);
+      // Empty query: the first customers by name, so the picker has something to show. The
+      // cache has no list call; every tenant id (a GUID) contains '-', so this finds them all
+      // (up to the cache's search cap), and they are ordered by name here.
+      const all = (await cache.searchCustomers('-', MAX_SEARCH_LIMIT)).value;
+      return all.sort(compareCustomers).slice(0, max).map(customerChoice);
+    },
+
+    checkRelationshipName: async ({ name }): Promise<Results['checkRelationshipName']> => {
+      const existing = (await cache.listRelationships()).value;
+      const issues = validateRelationshipName(name, existing, now());
+      return {
+        issues: issues.map((issue) => ({
+          code: issue.code,
+          messageKey: NAME_ISSUE_KEYS[issue.code],
+          reusableFrom: issue.code === 'recently-ended' ? toIso(issue.reusableFrom) : null,
+        })),
+      };
+    },
+
+    suggestRelationshipName: async ({ customerName }): Promise<Results['suggestRelationshipName']> => {
+      const existing = (await cache.listRelationships()).value;
+      return { name: suggestRelationshipName(customerName, existing, now()) };
+    },
+
+    exportCsv: async (): Promise<Results['exportCsv']> => {
+      const at = now();
+      return { filename: csvFilename(at), csv: relationshipsCsv(await csvRows(at)) };
     },
 
     createInvitation: async (input): Promise<Results['createInvitation']> => {
@@ -332,7 +492,7 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
         return {
           ok: true,
           value: {
-            relationship: await refreshOne(client, locked),
+            relationship: await refreshOne(locked),
             invitationUrl: invitationUrl(created.id),
           },
         };
@@ -348,7 +508,7 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
       try {
         const client = graphFor((await loadSettings(p.local)).cloud);
         await client.terminate(id);
-        return { ok: true, value: await refreshOne(client, await client.getRelationship(id)) };
+        return { ok: true, value: await refreshOne(await client.getRelationship(id)) };
       } catch (e) {
         return failFrom(e);
       }

@@ -46,6 +46,41 @@ export type ActionResult<T = undefined> =
   | ({ ok: true } & (T extends undefined ? unknown : { value: T }))
   | { ok: false; error: { kind: string; messageKey: string; detail?: string } };
 
+/** A customer the popup's picker offers (searchCustomers). */
+export interface CustomerChoice {
+  tenantId: string;
+  displayName: string;
+  /** Domains the cache knows for the customer (Graph's customer list has none: often `[]`). */
+  domains: string[];
+}
+
+/** R19: one problem with a relationship name (checkRelationshipName). */
+export interface NameIssueView {
+  code: 'empty' | 'too-long' | 'duplicate' | 'recently-ended';
+  /** One of the existing `action.error.name*` keys. */
+  messageKey: string;
+  /** `recently-ended` only: ISO date-time from which the name may be used again; `null` otherwise or when unknown. */
+  reusableFrom: string | null;
+}
+
+/**
+ * One relationship's outcome in setAutoExtendMany. `unchanged: true` when the cached
+ * relationship was already in the requested state, so nothing was sent to Graph.
+ */
+export interface AutoExtendOutcome {
+  id: string;
+  ok: boolean;
+  error?: { kind: string; messageKey: string };
+  unchanged?: true;
+}
+
+export interface CsvExport {
+  /** `gdap-relationships-YYYY-MM-DD.csv` (local date). */
+  filename: string;
+  /** UTF-8 text with a BOM, CRLF line ends (utils/gdap/csv.ts). */
+  csv: string;
+}
+
 export interface InvitationCreated {
   relationship: RelationshipView;
   /** The link the customer opens to approve (shared/graph-contract.md). */
@@ -89,6 +124,17 @@ export const PAYLOADS = {
     autoExtend: v.boolean(),
   }),
   terminate: v.strictObject({ id: RelationshipId }),
+  searchCustomers: v.strictObject({
+    query: v.pipe(v.string(), v.maxLength(200)),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50))),
+  }),
+  checkRelationshipName: v.strictObject({ name: v.pipe(v.string(), v.maxLength(200)) }),
+  suggestRelationshipName: v.strictObject({ customerName: v.pipe(v.string(), v.maxLength(300)) }),
+  setAutoExtendMany: v.strictObject({
+    ids: v.pipe(v.array(RelationshipId), v.minLength(1), v.maxLength(1000)),
+    on: v.boolean(),
+  }),
+  exportCsv: Empty,
 } as const;
 
 export type Command = keyof typeof PAYLOADS;
@@ -97,7 +143,9 @@ export type Payload<C extends Command> = v.InferOutput<(typeof PAYLOADS)[C]>;
 /**
  * Who may send a command: `own` = any context of this extension (its pages and its content
  * scripts on the portals); `page` = only this extension's own pages (options, popup).
- * Sign-in, settings and actions that create or end access stay out of content scripts.
+ * Sign-in, settings and actions that create or end access stay out of content scripts, and
+ * so do the popup's quick actions (the customer list, name checks, bulk auto-extend, the CSV
+ * export of the whole cache): a portal page has no need of them.
  */
 export const POLICY: Readonly<Record<Command, 'own' | 'page'>> = {
   openOptions: 'own',
@@ -114,6 +162,11 @@ export const POLICY: Readonly<Record<Command, 'own' | 'page'>> = {
   saveSettings: 'page',
   createInvitation: 'page',
   terminate: 'page',
+  searchCustomers: 'page',
+  checkRelationshipName: 'page',
+  suggestRelationshipName: 'page',
+  setAutoExtendMany: 'page',
+  exportCsv: 'page',
 };
 
 /** What each command answers. */
@@ -133,6 +186,15 @@ export interface Results {
   setAutoExtend: ActionResult<RelationshipView>;
   createInvitation: ActionResult<InvitationCreated>;
   terminate: ActionResult<RelationshipView>;
+  /** Matches by name, domain or tenant id; an empty query lists the first customers by name. */
+  searchCustomers: CustomerChoice[];
+  /** `issues: []` when the name can be used (R19). */
+  checkRelationshipName: { issues: NameIssueView[] };
+  /** A name that passes R19 (unique, at most 50 characters). */
+  suggestRelationshipName: { name: string };
+  /** One outcome per id, in the order sent. */
+  setAutoExtendMany: AutoExtendOutcome[];
+  exportCsv: CsvExport;
 }
 
 export type ProtocolMap = {
