@@ -40,6 +40,8 @@ export interface LaunchOptions {
   /** Keep the profile folder after close (the demo uses its own). */
   userDataDir?: string;
   viewport?: { width: number; height: number } | null;
+  /** false: the caller handles Ctrl-C and SIGTERM itself (the demo closes everything in order). */
+  handleSignals?: boolean;
 }
 
 export interface ConsoleEntry {
@@ -96,6 +98,7 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
     args,
     ...(opts.lang ? { locale: opts.lang } : {}),
     viewport: opts.viewport === undefined ? { width: 1280, height: 800 } : opts.viewport,
+    ...(opts.handleSignals === false ? { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } : {}),
     env: { ...process.env, ...(opts.lang ? { LANGUAGE: opts.lang, LANG: `${opts.lang}_KR.UTF-8` } : {}) },
   });
 
