@@ -1,19 +1,10 @@
-import { h, render, type FunctionComponent } from 'preact';
-import { CONTAINED_EVENTS, Guard, HOST_TAG, styleAdopter } from '../shadow-host';
+import { mountShadowHost, styleAdopter, type HostSpec, type MountedHost } from '../shadow-host';
 import { ApprovalPanel, type ApprovalPanelProps } from './ApprovalPanel';
 import { PartnerBadge, riskOf, type PartnerBadgeProps } from './PartnerBadge';
 import { PartnersSummary, type PartnersSummaryProps } from './PartnersSummary';
 import { ADMIN_CSS } from './styles';
 
-
-export interface MountedAdmin<P> {
-  /** The `<gdap-lens-badge>` element (detached once removed, or when mounting failed). */
-  host: HTMLElement;
-  /** Re-renders with new props and refreshes the host's attributes. Never throws. */
-  update(props: P): void;
-  /** Unmounts and detaches; later calls do nothing. */
-  remove(): void;
-}
+export type MountedAdmin<P> = MountedHost<P>;
 
 export interface PartnerKey {
   /** The partner's name as the page shows it; written to `data-partner-name` as text. */
@@ -21,73 +12,8 @@ export interface PartnerKey {
 }
 
 const addStyles = styleAdopter(ADMIN_CSS);
-
-const CONTAINED = CONTAINED_EVENTS;
-
-interface HostSpec<P> {
-  component: FunctionComponent<P>;
-  display: 'inline-block' | 'block';
-  /** Sets the fixed attributes; runs once, before the host is placed. */
-  init(host: HTMLElement): void;
-  /** Refreshes the attributes that follow the props; runs on every render. */
-  attributes?(host: HTMLElement, props: P): void;
-  /** Puts the host into the page. */
-  place(host: HTMLElement): void;
-}
-
-/**
- * One `<gdap-lens-badge>` host with an open shadow root holding the styles and the Preact
- * component. Never throws: on any failure (while mounting, rendering or updating) the host
- * removes itself and the page is left as it was.
- */
-function mountHost<P>(spec: HostSpec<P>, props: P): MountedAdmin<P> {
-  const host = document.createElement(HOST_TAG);
-  let container: HTMLElement | null = null;
-  let current = props;
-  let alive = true;
-
-  const remove = () => {
-    if (!alive) return;
-    alive = false;
-    try {
-      if (container) render(null, container);
-    } catch {
-      // The host goes anyway.
-    }
-    host.remove();
-  };
-  const draw = () => {
-    if (!alive || !container) return;
-    try {
-      spec.attributes?.(host, current);
-      render(h(Guard, { onError: () => queueMicrotask(remove) }, h(spec.component as FunctionComponent<object>, current as object)), container);
-    } catch {
-      remove();
-    }
-  };
-
-  try {
-    spec.init(host);
-    host.style.setProperty('display', spec.display);
-    for (const type of CONTAINED) host.addEventListener(type, (e) => e.stopPropagation());
-    const root = host.attachShadow({ mode: 'open' });
-    addStyles(root);
-    container = document.createElement(spec.display === 'block' ? 'div' : 'span');
-    root.append(container);
-    draw();
-    if (alive) spec.place(host);
-  } catch {
-    remove();
-  }
-
-  return {
-    host,
-    update(next) {
-      current = next;
-      draw();
-    },
-    remove,
-  };
+function mountHost<P>(spec: Omit<HostSpec<P>, 'addStyles'>, props: P): MountedAdmin<P> {
+  return mountShadowHost<P>({ ...spec, addStyles }, props);
 }
 
 /**

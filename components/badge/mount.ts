@@ -1,5 +1,4 @@
-import { h, render } from 'preact';
-import { CONTAINED_EVENTS, Guard, HOST_TAG, styleAdopter } from '../shadow-host';
+import { mountShadowHost, styleAdopter } from '../shadow-host';
 import type { BadgeModel } from '@/utils/portals/badge-model';
 import { Badge, type BadgeProps } from './Badge';
 import { BADGE_CSS } from './styles';
@@ -18,8 +17,6 @@ export interface MountedBadge {
 
 const addStyles = styleAdopter(BADGE_CSS);
 
-const CONTAINED = CONTAINED_EVENTS;
-
 /**
  * Appends one badge to `anchor`: a `<gdap-lens-badge>` host (a plain, unregistered element)
  * with an open shadow root holding the styles and the Preact {@link Badge}. The host says
@@ -28,56 +25,33 @@ const CONTAINED = CONTAINED_EVENTS;
  * badge removes itself and the page is left as it was.
  */
 export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps): MountedBadge {
-  const host = document.createElement(HOST_TAG);
-  let container: HTMLElement | null = null;
   let current = props;
-  let alive = true;
-
-  const remove = () => {
-    if (!alive) return;
-    alive = false;
-    try {
-      if (container) render(null, container);
-    } catch {
-      // The host goes anyway.
-    }
-    host.remove();
-  };
-  const draw = () => {
-    if (!alive || !container) return;
-    try {
-      const { state, daysLeft } = current.model;
-      host.setAttribute('data-state', state);
-      if (daysLeft === null) host.removeAttribute('data-days-left');
-      else host.setAttribute('data-days-left', String(daysLeft));
-      render(h(Guard, { onError: () => queueMicrotask(remove) }, h(Badge, current)), container);
-    } catch {
-      remove();
-    }
-  };
-
-  try {
-    host.setAttribute('data-gdap-badge', '');
-    if ('tenantId' in key) host.setAttribute('data-tenant-id', key.tenantId);
-    else host.setAttribute('data-relationship-id', key.relationshipId);
-    host.style.setProperty('display', 'inline-block');
-    for (const type of CONTAINED) host.addEventListener(type, (e) => e.stopPropagation());
-    const root = host.attachShadow({ mode: 'open' });
-    addStyles(root);
-    container = document.createElement('span');
-    root.append(container);
-    draw();
-    if (alive) anchor.append(host);
-  } catch {
-    remove();
-  }
-
+  const mounted = mountShadowHost<BadgeProps>(
+    {
+      component: Badge,
+      display: 'inline-block',
+      addStyles,
+      init(host) {
+        host.setAttribute('data-gdap-badge', '');
+        if ('tenantId' in key) host.setAttribute('data-tenant-id', key.tenantId);
+        else host.setAttribute('data-relationship-id', key.relationshipId);
+      },
+      attributes(host, p) {
+        const { state, daysLeft } = p.model;
+        host.setAttribute('data-state', state);
+        if (daysLeft === null) host.removeAttribute('data-days-left');
+        else host.setAttribute('data-days-left', String(daysLeft));
+      },
+      place: (host) => anchor.append(host),
+    },
+    props,
+  );
   return {
-    host,
+    host: mounted.host,
     update(model, more) {
       current = { ...current, ...more, model };
-      draw();
+      mounted.update(current);
     },
-    remove,
+    remove: mounted.remove,
   };
 }
