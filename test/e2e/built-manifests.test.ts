@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './harness';
 import { ICON_SIZES } from '../tools/make-icons';
@@ -35,5 +35,22 @@ describe.each(BUILDS)('built manifest %s', (build) => {
     const ko = JSON.parse(readFileSync(join(dir, '_locales/ko/messages.json'), 'utf8'));
     expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
     expect(en.extDescription.message).toBeTruthy();
+  });
+});
+
+describe('what the Partner Center content script carries', () => {
+  it('ships no role catalog: role names and risks come from the background with each view', () => {
+    const dir = join(REPO_ROOT, '.output', 'chrome-mv3');
+    const content = readFileSync(join(dir, 'content-scripts', 'partner-center.js'), 'utf8');
+    // The background is split into chunks: the catalog may live in any of them.
+    const background = [join(dir, 'background.js'), ...readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f))]
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    // Names from the catalog that no rule or preset names as a constant.
+    for (const name of ['Attack Payload Author', 'Yammer Administrator', 'Agent ID Developer']) {
+      expect(background).toContain(name);
+      expect(content).not.toContain(name);
+    }
   });
 });

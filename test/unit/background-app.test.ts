@@ -168,6 +168,9 @@ describe('reads after the sync', () => {
     const one = await main.api.getRelationship({ id: rel.id });
     expect(one?.relationship).toMatchObject({ id: rel.id, displayName: rel.displayName, status: 'active' });
     expect(one?.state).toMatchObject({ kind: 'active', autoExtend: 'off' });
+    // Role names and risks come with the view, so content scripts need no role catalog.
+    expect(one?.roles?.map((r) => r.id).sort()).toEqual(rel.accessDetails.unifiedRoles.map((r) => r.roleDefinitionId.toLowerCase()).sort());
+    expect(one?.roles?.every((r) => r.name.length > 0 && r.name !== r.id)).toBe(true);
     expect(one?.assignments?.map((a) => a.id).sort()).toEqual((world().accessAssignments.get(rel.id) ?? []).map((a) => a.id).sort());
     expect(await main.api.getRelationship({ id: 'no-such-relationship' })).toBeNull();
 

@@ -1,4 +1,5 @@
 /** Builders for the badge tests (not a test file itself). All dates are relative to {@link NOW}. */
+import { roleLines } from '@/utils/gdap/roles';
 import type { AccessAssignment, Relationship } from '@/utils/gdap/schema';
 import { relationshipState } from '@/utils/gdap/state';
 import { summarizeCustomer } from '@/utils/gdap/summary';
@@ -58,7 +59,7 @@ export function assignment(status: AccessAssignment['status']): AccessAssignment
 
 /** A view as the background sends it; by default with one active security group. */
 export function view(r: Relationship, assignments: AccessAssignment[] | null = [assignment('active')]): RelationshipView {
-  return { relationship: r, state: relationshipState(r, assignments ?? undefined, NOW), assignments };
+  return { relationship: r, state: relationshipState(r, assignments ?? undefined, NOW), assignments, roles: roleLines(r.roleIds) };
 }
 
 /** One relationship per badge state, at NOW. */

@@ -1,3 +1,4 @@
+import { roleLines } from '@/utils/gdap/roles';
 import { describe, expect, it } from 'vitest';
 import {
   badgeDetails,
@@ -5,7 +6,6 @@ import {
   customerBadgeModel,
   relationshipBadgeModel,
   relationshipDetails,
-  roleLines,
   type BadgeModel,
 } from '@/utils/portals/badge-model';
 import { invitationUrl, partnerCenterRelationshipUrl } from '@/utils/gdap/links';
@@ -162,6 +162,14 @@ describe('customerBadgeModel (R25)', () => {
 });
 
 describe('relationshipDetails', () => {
+  it('takes role names and risks from the view (the background fills them); ids stand in without them', () => {
+    const v = view(SCENARIOS.active);
+    expect(relationshipDetails(v, NOW).roles).toEqual(roleLines(v.relationship.roleIds));
+    expect(relationshipDetails(v, NOW).roles.every((r) => r.name !== r.id)).toBe(true);
+    const bare = { ...v, roles: undefined };
+    expect(relationshipDetails(bare, NOW).roles).toEqual(v.relationship.roleIds.map((id) => ({ id, name: id, risk: 'medium' })));
+  });
+
   it('R4/R24: dates of an auto-extending relationship: start, end, next extension', () => {
     const d = relationshipDetails(view(SCENARIOS.activeAuto), NOW);
     expect(d).toMatchObject({

@@ -18,7 +18,7 @@ import {
   validateRelationshipName,
   type NameIssue,
 } from '../gdap/rules';
-import { includesGlobalAdministrator } from '../gdap/roles';
+import { includesGlobalAdministrator, roleLines } from '../gdap/roles';
 import { invitationUrl } from '../gdap/links';
 import { csvFilename, relationshipCsvRow, relationshipsCsv, type RelationshipCsvRow } from '../gdap/csv';
 import { toIso } from '../gdap/dates';
@@ -215,6 +215,7 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
   const view = (c: CachedRelationship, at: Date): RelationshipView => ({
     relationship: c.relationship,
     assignments: c.assignments,
+    roles: roleLines(c.relationship.roleIds),
     state: relationshipState(c.relationship, c.assignments ?? undefined, at),
   });
 

@@ -8,7 +8,7 @@
  */
 import { DAY_MS, addDuration, daysToDuration, durationToDays, isZeroDuration, parseDuration, type Duration } from './duration';
 import { toDate } from './dates';
-import { includesGlobalAdministrator } from './roles';
+import { includesGlobalAdministrator } from './role-ids';
 import type { AccessAssignment, Relationship, RelationshipStatus } from './schema';
 
 // ---------------------------------------------------------------------------

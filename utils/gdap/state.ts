@@ -4,7 +4,7 @@
  * States are JSON-safe (dates as ISO strings) and carry codes, never words.
  */
 import { toDate, toIso } from './dates';
-import { includesGlobalAdministrator } from './roles';
+import { includesGlobalAdministrator } from './role-ids';
 import {
   ENDING_STATUSES,
   LIVE_STATUSES,

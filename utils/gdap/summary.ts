@@ -2,7 +2,7 @@
  * R25: a customer can have several relationships with the same partner; customer-level
  * badges summarise all of them.
  */
-import { PRIVILEGED_AUTHENTICATION_ADMINISTRATOR, GLOBAL_ADMINISTRATOR } from './roles';
+import { PRIVILEGED_AUTHENTICATION_ADMINISTRATOR, GLOBAL_ADMINISTRATOR } from './role-ids';
 import type { AccessAssignment, Relationship } from './schema';
 import { relationshipState, type AutoExtendState, type RelationshipKind, type RelationshipState } from './state';
 

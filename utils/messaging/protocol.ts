@@ -2,6 +2,7 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 import * as v from 'valibot';
 import type { Account, AuthStatus } from '../auth/types';
 import type { AccessAssignment, Relationship } from '../gdap/schema';
+import type { RoleLine } from '../gdap/role-ids';
 import type { RelationshipState } from '../gdap/state';
 import type { CustomerSummary } from '../gdap/summary';
 import type { Settings } from '../settings';
@@ -22,6 +23,8 @@ export interface RelationshipView {
   state: RelationshipState;
   /** `null` when not loaded. */
   assignments: AccessAssignment[] | null;
+  /** Role names and risks from the background's role catalog (content scripts do not ship it). */
+  roles?: RoleLine[];
 }
 
 export interface SyncStatusView {

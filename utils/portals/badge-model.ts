@@ -4,7 +4,7 @@
  * a badge reads the same as the popup. The UI turns these codes into text.
  */
 import { invitationUrl, partnerCenterRelationshipUrl } from '../gdap/links';
-import { PRIVILEGED_AUTHENTICATION_ADMINISTRATOR, roleName, roleRisk, type RoleRisk } from '../gdap/roles';
+import { PRIVILEGED_AUTHENTICATION_ADMINISTRATOR, type RoleLine } from '../gdap/role-ids';
 import { autoExtendEligibility, nextAutoExtendDate } from '../gdap/rules';
 import { relationshipState, type AutoExtendState, type RelationshipKind, type RelationshipState } from '../gdap/state';
 import { compareUrgency, type CustomerSummary } from '../gdap/summary';
@@ -126,12 +126,7 @@ export function customerBadgeModel(summary: CustomerSummary, now: Date): BadgeMo
 // Details
 // ---------------------------------------------------------------------------
 
-export interface RoleLine {
-  id: string;
-  /** Microsoft's English role name, or the id itself for a role outside the catalog. */
-  name: string;
-  risk: RoleRisk;
-}
+export type { RoleLine };
 
 export interface RelationshipDetails {
   /** The relationship's own badge model (R24: one expiry for all its roles). */
@@ -163,13 +158,12 @@ export interface BadgeDetails {
   lockoutRecoveryMissing: boolean;
 }
 
-const RISK_ORDER: Record<RoleRisk, number> = { high: 0, medium: 1, low: 2 };
-
-/** Role ids as lines, most risky first, then by name. */
-export function roleLines(roleIds: readonly string[]): RoleLine[] {
-  return roleIds
-    .map((id) => ({ id, name: roleName(id) ?? id, risk: roleRisk(id) }))
-    .sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/**
+ * The roles the details list: the background fills `view.roles` from the role catalog, so the
+ * catalog never ships in a content script. Without them, ids stand in for names.
+ */
+function rolesOf(view: RelationshipView): RoleLine[] {
+  return view.roles ?? view.relationship.roleIds.map((id) => ({ id, name: id, risk: 'medium' as const }));
 }
 
 /** Everything the details popover shows for one relationship at `now`. */
@@ -190,7 +184,7 @@ export function relationshipDetails(view: RelationshipView, now: Date): Relation
     start: rel.activatedDateTime,
     end: m.endDate,
     nextAutoExtend: live ? (nextAutoExtendDate(rel, now)?.toISOString() ?? null) : null,
-    roles: roleLines(rel.roleIds),
+    roles: rolesOf(view),
     partnerCenterUrl: tenantId ? partnerCenterRelationshipUrl(tenantId, rel.id) : null,
     invitationUrl: pending ? invitationUrl(rel.id) : null,
     actions,
