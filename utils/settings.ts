@@ -4,17 +4,14 @@
  */
 import * as v from 'valibot';
 import type { CloudId } from './graph/clouds';
+import { GUID_RE, TENANT_RE } from './ids';
 import type { KeyValueArea } from './storage-area';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Entra tenant: `organizations`, `common`, a GUID or a domain name. */
-const TENANT = /^(organizations|common|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+)$/i;
 
 export const SettingsSchema = v.object({
   cloud: v.optional(v.picklist(['global', 'usgov-l4', 'usgov-l5', 'china'] satisfies CloudId[]), 'global'),
   /** Application (client) ID of the partner's own Entra app registration; '' = not set. */
-  clientId: v.optional(v.union([v.literal(''), v.pipe(v.string(), v.regex(GUID))]), ''),
-  tenant: v.optional(v.pipe(v.string(), v.regex(TENANT)), 'organizations'),
+  clientId: v.optional(v.union([v.literal(''), v.pipe(v.string(), v.regex(GUID_RE))]), ''),
+  tenant: v.optional(v.pipe(v.string(), v.regex(TENANT_RE)), 'organizations'),
   /** Background refresh interval; 0 turns periodic sync off. */
   syncIntervalHours: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(168)), 6),
   /** Desktop notifications before a relationship ends without auto-extend. */
@@ -52,8 +49,4 @@ export async function saveSettings(
   }
   await area.set(KEY, r.output);
   return { ok: true, settings: r.output };
-}
-
-export function isGuid(s: string): boolean {
-  return GUID.test(s);
 }

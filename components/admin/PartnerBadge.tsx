@@ -2,6 +2,7 @@ import { i18n } from '#i18n';
 import { usePopover } from '../popover';
 import { roleName } from '@/utils/gdap/roles';
 import { matchRoleName, type PartnerRow } from '@/utils/portals/admin-center';
+import { GUID_RE as GUID } from '../../utils/ids';
 import { ENDS_SOON_DAYS, type PartnerRiskLevel, type RiskReason } from '@/utils/portals/admin-risk';
 
 export type AdminRisk = PartnerRiskLevel;
@@ -79,7 +80,6 @@ export function endPart(end: string | null, now: Date): string | null {
   return i18n.t('acBadge.endsOn', [formatDay(raw)]);
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const norm = (s: string) => s.trim().toLowerCase();
 
 /** The privileged roles as names (ids are named from the catalog), without blanks or repeats. */

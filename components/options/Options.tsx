@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { CLOUDS, type CloudId } from '@/utils/graph/clouds';
-import { isGuid, type Settings } from '@/utils/settings';
+import { type Settings } from '@/utils/settings';
+import { isGuid, TENANT_RE } from '@/utils/ids';
 import type { StatusView } from '@/utils/messaging/protocol';
 import { formatDateTime, textFor, useStatus, type Api } from '../api';
 import { CopyField } from './CopyField';
@@ -20,7 +21,6 @@ const CLOUD_LABEL_KEYS = {
   'usgov-l5': 'settings.cloudUsgovL5',
   china: 'settings.cloudChina',
 } as const satisfies Record<CloudId, string>;
-const TENANT = /^(organizations|common|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+)$/i;
 const INTERVALS = [0, 1, 3, 6, 12, 24];
 
 export function Options({ api, redirectUri, requestCloudPermission }: OptionsProps) {
@@ -121,7 +121,7 @@ function AppSection(props: { api: Api; settings: Settings; redirectUri: string; 
   useEffect(() => setClientId(settings.clientId), [settings.clientId]);
   useEffect(() => setTenant(settings.tenant), [settings.tenant]);
   const clientIdValid = clientId.trim() === '' || isGuid(clientId.trim());
-  const tenantValid = TENANT.test(tenant.trim());
+  const tenantValid = TENANT_RE.test(tenant.trim());
 
   const save = async (patch: Partial<Settings>) => {
     await api.send('saveSettings', patch);

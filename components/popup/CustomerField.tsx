@@ -2,9 +2,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { CustomerChoice } from '@/utils/messaging/protocol';
 import type { Api } from '../api';
+import { GUID_RE as GUID } from '@/utils/ids';
 import { useAlive, useDebounced, useId } from './shared';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isTenantId = (s: string) => GUID.test(s.trim());
 
 /** What the Customer field holds. */

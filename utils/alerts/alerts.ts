@@ -16,6 +16,7 @@
  */
 import type { ExpiringEntry } from '../store/cache';
 import type { Relationship } from '../gdap/schema';
+import { GUID_RE as GUID } from '../ids';
 import { relationshipState, type RelationshipState } from '../gdap/state';
 
 /** Days before the end (or lapse) within which the badge counts a relationship. */
@@ -165,7 +166,6 @@ export function pruneSent(sent: ReadonlySet<string>, currentRelationshipIds: Ite
   return out;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Partner Center's customer list (the fallback of {@link partnerCenterCustomerUrl}). */
 export const PARTNER_CENTER_CUSTOMERS_URL = 'https://partner.microsoft.com/dashboard/v2/customers/list';

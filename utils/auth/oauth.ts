@@ -9,13 +9,8 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { Cloud, CloudId } from '../graph/clouds';
+import { isGuid } from '../ids';
 import { AuthError } from './types';
-
-export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(value: unknown): value is string {
-  return typeof value === 'string' && GUID_RE.test(value);
-}
 
 /** Tenants whose discovery document names the issuer as the `{tenantid}` template. */
 const MULTI_TENANT = new Set(['organizations', 'common']);

@@ -9,11 +9,11 @@
  */
 import * as v from 'valibot';
 import { CLOUDS, type CloudId } from '../graph/clouds';
+import { isGuid } from '../ids';
 import type { KeyValueArea } from '../storage-area';
 import {
   callbackParams,
   createAuthorizationRequest,
-  isGuid,
   isValidTenant,
   launchRejectionToAuthError,
   redeemAuthorizationCode,

@@ -26,7 +26,6 @@ import type { Relationship } from '../gdap/schema';
 import { createGraphClient, describeErrorKind, forEachBounded, GraphError, type GraphClient } from '../graph/client';
 import { CLOUDS, type CloudId } from '../graph/clouds';
 import type {
-  ActionResult,
   AutoExtendOutcome,
   CustomerChoice,
   RelationshipView,
@@ -542,4 +541,3 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
   };
 }
 
-export type { ActionResult };

@@ -138,8 +138,5 @@ export function startAdminCenter<B, S, A>(opts: AdminCenterFeatureOptions<B, S, 
       stopped = true;
       clearAll();
     },
-    get badgeCount() {
-      return badges.size;
-    },
   };
 }

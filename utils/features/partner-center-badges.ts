@@ -64,8 +64,6 @@ export interface PartnerCenterBadges {
   /** Looks for new targets now (also called by the observer). */
   scan(): Promise<void>;
   stop(): void;
-  /** How many badges are on the page. */
-  readonly count: number;
 }
 
 export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): PartnerCenterBadges {
@@ -194,9 +192,6 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
       controller.abort();
       for (const m of mounted.values()) m.badge.remove();
       mounted.clear();
-    },
-    get count() {
-      return mounted.size;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { GUID_RE as GUID } from '../ids';
 /**
  * Links into Microsoft's portals (shared/graph-contract.md, shared/portals.md), and the
  * `mailto:` drafts the popup opens. Pure. Ids are checked or encoded: they come from Graph
@@ -5,7 +6,6 @@
  * `null` (or no links) for anything that is not a GUID, rather than a link to the wrong place.
  */
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The GUID, trimmed and lower-cased; `null` when `value` is not a GUID. */
 function guid(value: unknown): string | null {

@@ -35,9 +35,6 @@ import {
   PARTNER_TIER2_SUPPORT,
   DIRECTORY_SYNCHRONIZATION_ACCOUNTS,
   B2C_IEF_KEYSET_ADMINISTRATOR,
-  MESSAGE_CENTER_READER,
-  REPORTS_READER,
-  includesGlobalAdministrator,
   type RoleLine,
   type RoleRisk,
 } from './role-ids';

@@ -6,6 +6,7 @@ import type { RoleLine } from '../gdap/role-ids';
 import type { RelationshipState } from '../gdap/state';
 import type { CustomerSummary } from '../gdap/summary';
 import type { Settings } from '../settings';
+import { GUID_RE as GUID } from '../ids';
 
 /**
  * The one typed protocol between content scripts, the popup, the options page and the
@@ -94,7 +95,6 @@ export interface InvitationCreated {
 // Payload schemas
 // ---------------------------------------------------------------------------
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const Tenant = v.pipe(v.string(), v.regex(GUID));
 /** Relationship IDs are opaque; bounded and URL-safe is all we ask. */
 const RelationshipId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9._~-]{1,200}$/));

@@ -3,6 +3,7 @@
  * which routes exist and what kind of page each is. Selectors and row extraction
  * join this module as the badges arrive; a Partner Center redesign is a fix here.
  */
+import { GUID_SOURCE } from '../ids';
 import { BADGE_HOST_TAG, closestAcrossShadow, deepQuerySelectorAll } from './dom';
 
 export type PartnerCenterPage =
@@ -12,7 +13,7 @@ export type PartnerCenterPage =
   | { kind: 'relationship'; tenantId: string; relationshipId: string }
   | { kind: 'customer'; tenantId: string };
 
-const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const GUID = GUID_SOURCE;
 /** Optional locale prefix such as /en-us or /ko-kr. */
 const LOCALE = '(?:/[a-z]{2}(?:-[a-z]{2,4})?)?'; // matched case-insensitively
 /** Generations of route roots that are live at once. */
