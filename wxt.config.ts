@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { buildManifest } from './utils/manifest';
+import { slimContentScriptBuild } from './utils/build-config';
 
 // Entry points stay thin; the manifest's contents live in utils/manifest.ts so that
 // the audit tests can check exactly what ships.
@@ -9,6 +10,11 @@ export default defineConfig({
   i18n: { localesDir: 'utils/i18n/locales' },
   manifestVersion: 3,
   manifest: ({ browser }) => buildManifest(browser),
+  hooks: {
+    // Content scripts run on every portal page: see utils/build-config.ts for why they
+    // are built without the polyfill and minified harder.
+    'vite:build:extendConfig': (entrypoints, config) => slimContentScriptBuild(entrypoints, config),
+  },
   vite: () => ({
     plugins: [preact()],
   }),

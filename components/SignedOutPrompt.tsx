@@ -1,6 +1,6 @@
-import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
+import { mountShadowHost, styleAdopter } from './shadow-host';
 
 export interface SignedOutPromptProps {
   onSignIn: () => void;
@@ -13,14 +13,14 @@ export function SignedOutPrompt({ onSignIn, onDismiss }: SignedOutPromptProps) {
   if (!open) return null;
   const text = i18n.t('prompt.signedOut');
   return (
-    <div class="gdap-prompt" role="status" aria-label={text}>
-      <span class="gdap-prompt__text">{text}</span>
-      <button type="button" class="gdap-prompt__primary" onClick={onSignIn}>
+    <div class="g" role="status" aria-label={text}>
+      <span>{text}</span>
+      <button type="button" class="p" onClick={onSignIn}>
         {i18n.t('prompt.openOptions')}
       </button>
       <button
         type="button"
-        class="gdap-prompt__close"
+        class="c"
         aria-label={i18n.t('prompt.dismiss')}
         onClick={() => {
           setOpen(false);
@@ -33,53 +33,35 @@ export function SignedOutPrompt({ onSignIn, onDismiss }: SignedOutPromptProps) {
   );
 }
 
+/** Styles for the prompt's shadow root: readable on light and dark pages. */
+export const SIGNED_OUT_PROMPT_CSS =
+  ':host{all:initial}' +
+  '.g{position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;align-items:center;gap:8px;max-width:420px;padding:8px 10px;border-radius:8px;' +
+  'font:13px/1.4 "Segoe UI",system-ui,-apple-system,"Noto Sans KR",sans-serif;background:#fff;color:#1b1b1b;border:1px solid #8a8886;box-shadow:0 4px 12px rgba(0,0,0,.18)}' +
+  '.p{font:inherit;padding:4px 10px;border-radius:4px;cursor:pointer;border:1px solid #0f6cbd;background:#0f6cbd;color:#fff}' +
+  '.c{font:inherit;font-size:16px;line-height:1;padding:2px 6px;cursor:pointer;border:0;background:none;color:inherit}' +
+  'button:focus-visible{outline:2px solid #0f6cbd;outline-offset:2px}' +
+  '@media (prefers-color-scheme:dark){.g{background:#292929;color:#f5f5f5;border-color:#6e6e6e}.p{background:#479ef5;border-color:#479ef5;color:#0b0b0b}}';
+
+const addStyles = styleAdopter(SIGNED_OUT_PROMPT_CSS);
+
 /**
- * Mounts the prompt in its own open shadow root at the end of <body>. The host is the
- * page's one "signed-out" badge: `data-gdap-badge`, `data-state="signed-out"`.
+ * Mounts the prompt in its own shadow host at the end of <body>. The host is the page's
+ * one "signed-out" badge: `data-gdap-badge`, `data-state="signed-out"`.
  */
 export function mountSignedOutPrompt(doc: Document, props: SignedOutPromptProps): { host: HTMLElement; remove(): void } {
-  const host = doc.createElement('gdap-lens-prompt');
-  host.setAttribute('data-gdap-badge', '');
-  host.setAttribute('data-gdap-prompt', 'signed-out');
-  host.setAttribute('data-state', 'signed-out');
-  const root = host.attachShadow({ mode: 'open' });
-  const style = doc.createElement('style');
-  style.textContent = SIGNED_OUT_PROMPT_CSS;
-  const container = doc.createElement('div');
-  root.append(style, container);
-  render(<SignedOutPrompt {...props} />, container);
-  (doc.body ?? doc.documentElement).append(host);
-  return {
-    host,
-    remove() {
-      render(null, container);
-      host.remove();
+  return mountShadowHost(
+    {
+      component: SignedOutPrompt,
+      display: 'block',
+      addStyles,
+      init(host) {
+        host.setAttribute('data-gdap-badge', '');
+        host.setAttribute('data-gdap-prompt', 'signed-out');
+        host.setAttribute('data-state', 'signed-out');
+      },
+      place: (host) => (doc.body ?? doc.documentElement).append(host),
     },
-  };
+    props,
+  );
 }
-
-/** Styles for the prompt's shadow root: readable on light and dark pages. */
-export const SIGNED_OUT_PROMPT_CSS = `
-:host { all: initial; }
-.gdap-prompt {
-  position: fixed; right: 16px; bottom: 16px; z-index: 2147483000;
-  display: flex; align-items: center; gap: 8px; max-width: 420px;
-  padding: 8px 10px; border-radius: 8px;
-  font: 13px/1.4 "Segoe UI", system-ui, -apple-system, "Noto Sans KR", sans-serif;
-  background: #ffffff; color: #1b1b1b; border: 1px solid #8a8886;
-  box-shadow: 0 4px 12px rgba(0,0,0,.18);
-}
-.gdap-prompt__primary {
-  font: inherit; padding: 4px 10px; border-radius: 4px; cursor: pointer;
-  border: 1px solid #0f6cbd; background: #0f6cbd; color: #ffffff;
-}
-.gdap-prompt__close {
-  font: inherit; font-size: 16px; line-height: 1; padding: 2px 6px; cursor: pointer;
-  border: 0; background: transparent; color: inherit;
-}
-button:focus-visible { outline: 2px solid #0f6cbd; outline-offset: 2px; }
-@media (prefers-color-scheme: dark) {
-  .gdap-prompt { background: #292929; color: #f5f5f5; border-color: #6e6e6e; }
-  .gdap-prompt__primary { background: #479ef5; border-color: #479ef5; color: #0b0b0b; }
-}
-`;

@@ -8,6 +8,8 @@ import { startPartnerCenterBadges, type PartnerCenterBadges } from '@/utils/feat
 import { mountBadge } from '@/components/badge/mount';
 import { mountSignedOutPrompt } from '@/components/SignedOutPrompt';
 
+const REFRESH_MS = 60 * 60_000;
+
 export default defineContentScript({
   matches: PARTNER_CENTER_MATCHES,
   runAt: 'document_idle',
@@ -63,6 +65,9 @@ export default defineContentScript({
     const unsubscribe = api.onChange(() => {
       void recheckStatus().then(() => badges?.refresh());
     });
+    // Days left are computed by the background when asked: re-ask now and then so that a
+    // page left open over days keeps counting down.
+    ctx.setInterval(() => void badges?.refresh(), REFRESH_MS);
     ctx.onInvalidated(() => {
       unsubscribe();
       observation.disconnect();

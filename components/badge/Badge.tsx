@@ -1,7 +1,6 @@
 import { i18n } from '#i18n';
 import { usePopover } from '../popover';
-import type { BadgeModel } from '@/utils/portals/badge-model';
-import type { RelationshipView } from '@/utils/messaging/protocol';
+import type { BadgeDetails, BadgeModel } from '@/utils/portals/badge-model';
 import { Details, stateParts } from './Details';
 
 export interface BadgeActionResult {
@@ -13,11 +12,9 @@ export interface BadgeActionResult {
 export interface BadgeProps {
   model: BadgeModel;
   /** The relationships the details list (one, or all of a customer's, R25). Called on each opening. */
-  loadDetails: () => Promise<RelationshipView[]>;
+  loadDetails: () => Promise<BadgeDetails | null>;
   /** Without it the "Enable auto-extend" action is not offered. */
   onEnableAutoExtend?: (relationshipId: string) => Promise<BadgeActionResult>;
-  /** The clock for the details; defaults to the current time. */
-  now?: () => Date;
 }
 
 /** What the pill adds after the state, days and R16 warning: auto-extend, roles, relationships. */
@@ -72,7 +69,6 @@ export function Badge(props: BadgeProps) {
           id="d"
           loadDetails={props.loadDetails}
           onEnableAutoExtend={props.onEnableAutoExtend}
-          now={props.now ?? (() => new Date())}
           onClose={() => close(true)}
         />
       )}

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
-import { badgeDetails, type BadgeModel, type RelationshipDetails } from '@/utils/portals/badge-model';
-import type { RelationshipView } from '@/utils/messaging/protocol';
+import type { BadgeDetails, BadgeModel, RelationshipDetails } from '@/utils/portals/badge-model';
 import type { BadgeActionResult } from './Badge';
 
 /** The language dates are written in: the page's, else the browser's; Korean or English. */
@@ -31,9 +30,9 @@ export function stateParts(m: Pick<BadgeModel, 'state' | 'daysLeft' | 'autoExten
 
 export interface DetailsProps {
   id: string;
-  loadDetails: () => Promise<RelationshipView[]>;
+  /** The background's details at the time of asking; `null` when nothing is cached. */
+  loadDetails: () => Promise<BadgeDetails | null>;
   onEnableAutoExtend?: ((relationshipId: string) => Promise<BadgeActionResult>) | undefined;
-  now: () => Date;
   onClose: () => void;
 }
 
@@ -43,16 +42,18 @@ function message(key: string | undefined): string {
   return text || i18n.t('pcBadge.actionFailed');
 }
 
+const EMPTY: BadgeDetails = { relationships: [], lockoutRecoveryMissing: false };
+
 /** The badge's popover: every relationship's dates, roles, link and quick actions. */
-export function Details({ id, loadDetails, onEnableAutoExtend, now, onClose }: DetailsProps) {
-  const [views, setViews] = useState<RelationshipView[] | null>(null);
+export function Details({ id, loadDetails, onEnableAutoExtend, onClose }: DetailsProps) {
+  const [details, setDetails] = useState<BadgeDetails | null>(null);
   const [failed, setFailed] = useState(false);
   const alive = useRef(true);
   const load = () => {
     Promise.resolve()
       .then(loadDetails)
       .then(
-        (v) => alive.current && (setViews(Array.isArray(v) ? v : []), setFailed(false)),
+        (d) => alive.current && (setDetails(d && Array.isArray(d.relationships) ? d : EMPTY), setFailed(false)),
         () => alive.current && setFailed(true),
       );
   };
@@ -61,7 +62,6 @@ export function Details({ id, loadDetails, onEnableAutoExtend, now, onClose }: D
     return () => (alive.current = false);
   }, []);
 
-  const details = views && badgeDetails(views, now());
   return (
     <div class="d" id={id} role="dialog" aria-label={i18n.t('pcBadge.dialog')}>
       <button type="button" class="c" aria-label={i18n.t('pcBadge.close')} onClick={onClose}>

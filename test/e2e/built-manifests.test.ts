@@ -54,3 +54,29 @@ describe('what the Partner Center content script carries', () => {
     }
   });
 });
+
+describe.each(BUILDS)('what the content scripts of %s carry', (build) => {
+  const dir = join(REPO_ROOT, '.output', build);
+  const read = (f: string) => readFileSync(f, 'utf8');
+  const scripts = readdirSync(join(dir, 'content-scripts')).filter((f) => f.endsWith('.js'));
+  const pages = [join(dir, 'background.js'), ...readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f))].filter((f) => f.endsWith('.js'));
+  // A string only webextension-polyfill holds (its check that it runs in an extension).
+  const POLYFILL = 'This script should only be loaded in a browser extension';
+
+  it('the polyfill stays with the background and pages, out of the content scripts (utils/build-config.ts)', () => {
+    expect(scripts.sort()).toEqual(['admin-center.js', 'partner-center.js']);
+    expect(pages.map(read).some((code) => code.includes(POLYFILL))).toBe(true);
+    for (const f of scripts) expect(read(join(dir, 'content-scripts', f)), f).not.toContain(POLYFILL);
+  });
+
+  it('the Partner Center content script has no rules core: models and details come from the background', () => {
+    const content = read(join(dir, 'content-scripts', 'partner-center.js'));
+    // Words only the duration parser and the rules produce (error texts and ISO duration shapes).
+    const background = pages.map(read).join('\n');
+    // The rules' auto-extend duration and a piece of the ISO 8601 duration parser's pattern.
+    for (const marker of ['P180D', '(?:[.,]']) {
+      expect(background, marker).toContain(marker);
+      expect(content, marker).not.toContain(marker);
+    }
+  });
+});

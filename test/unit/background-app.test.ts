@@ -10,6 +10,7 @@ import { SYNC_ALARM } from '@/utils/sync/scheduler';
 import { createRouter } from '@/utils/messaging/router';
 import { CACHE_GENERATION_KEY } from '@/utils/messaging/protocol';
 import { SESSION_KEY } from '@/utils/auth/service';
+import { customerBadgeModel } from '@/utils/portals/badge-model';
 import { startFakeCloud, type FakeCloud } from '../fake-cloud/server';
 import type { FakeRelationship } from '../fake-cloud/model';
 import {
@@ -181,6 +182,47 @@ describe('reads after the sync', () => {
     expect(batch['no-such-relationship']).toBeNull();
     expect(batch[rel.id]).toEqual(one);
     for (const v of views) expect(batch[v.relationship.id]?.state).toEqual(v.state);
+  });
+
+  it('getBadges: the badge models the background computes, one per customer and per cached relationship', async () => {
+    const at = new Date();
+    const several = customersWith(world(), 'several-relationships')[0]!;
+    const noGroup = soleRelationship(world(), 'no-security-group');
+    const ga = soleRelationship(world(), 'active-global-admin');
+    const pending = soleRelationship(world(), 'pending-fresh');
+    const tenantIds = [several.tenantId, noGroup.customer.tenantId, customersWith(world(), 'dap-only')[0]!.tenantId];
+    const relationshipIds = [ga.rel.id, pending.rel.id, 'no-such-relationship'];
+    const badges = await main.api.getBadges({ tenantIds, relationshipIds });
+    // Exactly what the models compute from the background's own reads.
+    const summaries = await main.api.getSummaries({ tenantIds });
+    for (const t of tenantIds) {
+      const key = t.toLowerCase();
+      expect(badges.customers[key], key).toEqual(customerBadgeModel(summaries[key]!, at));
+    }
+    expect(badges.customers[noGroup.customer.tenantId.toLowerCase()]).toMatchObject({ state: 'active', noSecurityGroup: true, tone: 'danger' });
+    expect(badges.customers[tenantIds[2]!.toLowerCase()]).toMatchObject({ state: 'none', relationshipCount: 0 });
+    expect(badges.customers[several.tenantId.toLowerCase()]!.relationshipCount).toBeGreaterThanOrEqual(2);
+    // An unknown relationship gets no model (no badge), the others their own.
+    expect(Object.keys(badges.relationships).sort()).toEqual([ga.rel.id, pending.rel.id].sort());
+    expect(badges.relationships[ga.rel.id]).toMatchObject({ scope: 'relationship', autoExtend: 'not-allowed' });
+    expect(badges.relationships[pending.rel.id]).toMatchObject({ state: 'pending', relationshipId: pending.rel.id });
+    expect(badges.relationships[pending.rel.id]!.daysLeft).toBeGreaterThan(0);
+    expect(await main.api.getBadges({ tenantIds: [], relationshipIds: [] })).toEqual({ customers: {}, relationships: {} });
+  });
+
+  it("getBadgeDetails: a customer's relationships most urgent first, or one; null for an unknown one", async () => {
+    const c = customersWith(world(), 'several-relationships')[0]!;
+    const d = await main.api.getBadgeDetails({ tenantId: c.tenantId });
+    expect(d?.relationships.map((r) => r.id).sort()).toEqual(relationshipsOf(world(), c.tenantId).map((r) => r.id).sort());
+    expect(d?.relationships.every((r) => r.roles.every((role) => role.name.length > 0 && role.name !== role.id))).toBe(true);
+    const pending = soleRelationship(world(), 'pending-fresh');
+    const one = await main.api.getBadgeDetails({ relationshipId: pending.rel.id });
+    expect(one?.relationships).toHaveLength(1);
+    expect(one?.relationships[0]).toMatchObject({ id: pending.rel.id, actions: ['copy-invitation'] });
+    expect(one?.relationships[0]?.invitationUrl).toContain(pending.rel.id);
+    expect(await main.api.getBadgeDetails({ relationshipId: 'no-such-relationship' })).toBeNull();
+    const none = await main.api.getBadgeDetails({ tenantId: customersWith(world(), 'dap-only')[0]!.tenantId });
+    expect(none).toEqual({ relationships: [], lockoutRecoveryMissing: false });
   });
 
   it('R4: getExpiring(7) lists the relationships ending in 1 and 7 days, never auto-extending ones', async () => {

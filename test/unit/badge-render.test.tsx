@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mountBadge, type MountedBadge } from '@/components/badge/mount';
 import type { BadgeProps } from '@/components/badge/Badge';
 import { BADGE_CSS } from '@/components/badge/styles';
-import { customerBadgeModel, relationshipBadgeModel, type BadgeModel } from '@/utils/portals/badge-model';
+import { badgeDetails, customerBadgeModel, relationshipBadgeModel, type BadgeDetails, type BadgeModel } from '@/utils/portals/badge-model';
 import type { RelationshipView } from '@/utils/messaging/protocol';
 import { NOW, SCENARIOS, TENANT, rel, summary, view } from './badge-fixtures';
 import { useLocale, type TestLocale } from './i18n-test-helper';
@@ -15,6 +15,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** What the background answers for these relationships at the test's time. */
+const details = (views: RelationshipView[]): BadgeDetails => badgeDetails(views, NOW);
+
 /** Lets Preact render and promises settle. */
 const flush = async () => {
   for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
@@ -24,7 +27,7 @@ function mount(model: BadgeModel, views: RelationshipView[] = [], more: Partial<
   const anchor = document.createElement('div');
   anchor.textContent = 'Contoso row';
   document.body.append(anchor);
-  const badge = mountBadge(anchor, key, { model, loadDetails: async () => views, now: () => NOW, ...more });
+  const badge = mountBadge(anchor, key, { model, loadDetails: async () => details(views), ...more });
   mounted.push(badge);
   const root = badge.host.shadowRoot!;
   const button = () => root.querySelector('button.p') as HTMLButtonElement;
@@ -227,11 +230,11 @@ describe.each(['en', 'ko'] as const)('the badge in %s', (locale) => {
   });
 
   it('shows a loading line until loadDetails resolves', async () => {
-    let resolve!: (v: RelationshipView[]) => void;
+    let resolve!: (v: BadgeDetails) => void;
     const b = mount(relModel(SCENARIOS.active), [], { loadDetails: () => new Promise((r) => (resolve = r)) });
     await openWithKeyboard(b);
     expect(b.dialog()!.textContent).toContain(t('pcBadge.loading'));
-    resolve([view(SCENARIOS.active)]);
+    resolve(details([view(SCENARIOS.active)]));
     await flush();
     expect(b.dialog()!.textContent).not.toContain(t('pcBadge.loading'));
     expect(b.dialog()!.textContent).toContain('Contoso GDAP');
@@ -246,7 +249,7 @@ describe.each(['en', 'ko'] as const)('the badge in %s', (locale) => {
   it('R5: "Enable auto-extend" where allowed; calls the action and says the result', async () => {
     const onEnableAutoExtend = vi.fn(async () => ({ ok: true }));
     const loads: RelationshipView[][] = [[view(SCENARIOS.active)], [view(rel({ autoExtendDuration: 'P180D' }))]];
-    const loadDetails = vi.fn(async () => loads.shift() ?? []);
+    const loadDetails = vi.fn(async () => details(loads.shift() ?? []));
     const b = mount(relModel(SCENARIOS.active), [], { onEnableAutoExtend, loadDetails });
     await openWithKeyboard(b);
     const action = b.dialog()!.querySelector('[data-action="enable-auto-extend"]') as HTMLButtonElement;
@@ -381,7 +384,7 @@ describe('mountBadge', () => {
   it('never throws into the page: a broken anchor or model leaves nothing behind', async () => {
     const broken = { append: () => { throw new Error('no'); } } as unknown as Element;
     let badge: MountedBadge | undefined;
-    expect(() => (badge = mountBadge(broken, { tenantId: TENANT }, { model: relModel(SCENARIOS.active), loadDetails: async () => [] }))).not.toThrow();
+    expect(() => (badge = mountBadge(broken, { tenantId: TENANT }, { model: relModel(SCENARIOS.active), loadDetails: async () => null }))).not.toThrow();
     expect(badge!.host.isConnected).toBe(false);
     const b = mount(relModel(SCENARIOS.active));
     expect(() => b.badge.update({ ...relModel(SCENARIOS.active), state: 'bogus' as never, tone: 'ok' }, {})).not.toThrow();

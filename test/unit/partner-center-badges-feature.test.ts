@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startPartnerCenterBadges, type MountFn } from '@/utils/features/partner-center-badges';
 import { detectPartnerCenterPage } from '@/utils/portals/partner-center';
 import { summarizeCustomer } from '@/utils/gdap/summary';
+import { customerBadgeModel } from '@/utils/portals/badge-model';
 import { customerRow, guid, heading, mountGrid, mountShell } from './fixtures/partner-center/build';
 import { makeRel } from './gdap-fixtures';
 
@@ -13,17 +14,20 @@ const NOW = new Date('2026-06-01T00:00:00Z');
 function fakeApi(known: Set<string>) {
   const calls: Array<{ command: string; size: number }> = [];
   const api = {
-    send: (async (command: string, data: { tenantIds?: string[]; ids?: string[] }) => {
-      calls.push({ command, size: (data.tenantIds ?? data.ids ?? []).length });
-      if (command === 'getSummaries') {
-        return Object.fromEntries(
+    send: (async (command: string, data: { tenantIds?: string[]; relationshipIds?: string[] }) => {
+      calls.push({ command, size: (data.tenantIds ?? []).length + (data.relationshipIds ?? []).length });
+      if (command === 'getBadges') {
+        const customers = Object.fromEntries(
           (data.tenantIds ?? []).map((t) => [
             t,
-            summarizeCustomer(known.has(t) ? [makeRel({ id: `r-${t}`, customer: { tenantId: t, displayName: 'x' }, endDateTime: '2027-12-31T00:00:00.000Z' })] : [], {}, NOW),
+            customerBadgeModel(
+              summarizeCustomer(known.has(t) ? [makeRel({ id: `r-${t}`, customer: { tenantId: t, displayName: 'x' }, endDateTime: '2027-12-31T00:00:00.000Z' })] : [], {}, NOW),
+              NOW,
+            ),
           ]),
         );
+        return { customers, relationships: {} };
       }
-      if (command === 'getRelationships') return {};
       return undefined;
     }) as never,
   };
@@ -68,11 +72,11 @@ describe('Partner Center badges feature', () => {
     customerList(1200);
     const { api, calls } = fakeApi(new Set([guid(1)]));
     const m = fakeMount();
-    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount });
     stop = () => f.stop();
     await f.scan();
     expect(m.live()).toHaveLength(1200);
-    expect(calls.filter((c) => c.command === 'getSummaries').map((c) => c.size)).toEqual([1000, 200]);
+    expect(calls.filter((c) => c.command === 'getBadges').map((c) => c.size)).toEqual([1000, 200]);
     expect(m.live().find((b) => b.key === guid(1))?.state).toBe('active');
     expect(m.live().find((b) => b.key === guid(2))?.state).toBe('none');
     await f.scan();
@@ -84,7 +88,7 @@ describe('Partner Center badges feature', () => {
     const { grid, rows } = customerList(3);
     const { api } = fakeApi(new Set());
     const m = fakeMount();
-    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount });
     stop = () => f.stop();
     await f.scan();
     rows[0]!.row.remove();
@@ -97,7 +101,7 @@ describe('Partner Center badges feature', () => {
     const { rows } = customerList(1);
     const { api } = fakeApi(new Set());
     const m = fakeMount();
-    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount });
     stop = () => f.stop();
     await f.scan();
     const anchor = rows[0]!.cells.name!;
@@ -112,7 +116,7 @@ describe('Partner Center badges feature', () => {
     const known = new Set<string>();
     const { api } = fakeApi(known);
     const m = fakeMount();
-    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount });
     stop = () => f.stop();
     await f.scan();
     expect(m.live().map((b) => b.state)).toEqual(['none', 'none']);
@@ -126,7 +130,7 @@ describe('Partner Center badges feature', () => {
     customerList(2);
     const m = fakeMount();
     const api = { send: (async () => Promise.reject(new Error('Extension context invalidated.'))) as never };
-    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount });
     stop = () => f.stop();
     await expect(f.scan()).resolves.toBeUndefined();
     expect(m.mounted).toHaveLength(0);
@@ -136,7 +140,7 @@ describe('Partner Center badges feature', () => {
     customerList(3);
     const { api } = fakeApi(new Set());
     const m = fakeMount();
-    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount });
     await f.scan();
     f.stop();
     expect(m.live()).toHaveLength(0);
@@ -152,7 +156,7 @@ describe('Partner Center badges feature', () => {
     shell.page.append(heading(document, 'Contoso'));
     const { api } = fakeApi(new Set([guid(7)]));
     const m = fakeMount();
-    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, now: () => NOW });
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount });
     stop = () => f.stop();
     await f.scan();
     expect(m.live()).toEqual([{ key: guid(7), state: 'active', removed: false }]);

@@ -35,6 +35,7 @@ import type {
 } from '../messaging/protocol';
 import { CACHE_GENERATION_KEY, STATUS_GENERATION_KEY } from '../messaging/protocol';
 import type { Handlers } from '../messaging/router';
+import { badgeDetails, customerBadgeModel, relationshipBadgeModel } from '../portals/badge-model';
 import { loadSettings, saveSettings, type Settings } from '../settings';
 import { createRelationshipCache, MAX_SEARCH_LIMIT, type CachedRelationship, type CustomerMatch, type RelationshipCache } from '../store/cache';
 import { searchKey } from '../store/db';
@@ -335,6 +336,30 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
       const at = now();
       const found = (await cache.getRelationships(ids)).value;
       return Object.fromEntries([...found].map(([id, c]) => [id, c ? view(c, at) : null]));
+    },
+
+    getBadges: async ({ tenantIds, relationshipIds }) => {
+      const at = now();
+      const [summaries, relationships] = await Promise.all([
+        tenantIds.length > 0 ? cache.getSummaries(tenantIds, at).then((r) => r.value) : new Map<string, never>(),
+        relationshipIds.length > 0 ? cache.getRelationships(relationshipIds).then((r) => r.value) : new Map<string, null>(),
+      ]);
+      return {
+        customers: Object.fromEntries([...summaries].map(([tenantId, s]) => [tenantId, customerBadgeModel(s, at)])),
+        relationships: Object.fromEntries(
+          [...relationships].flatMap(([id, c]) => (c ? [[id, relationshipBadgeModel(view(c, at), at)] as const] : [])),
+        ),
+      };
+    },
+
+    getBadgeDetails: async (key) => {
+      const at = now();
+      if ('tenantId' in key) {
+        const cached = (await cache.getCustomerRelationships(key.tenantId)).value;
+        return badgeDetails(cached.map((c) => view(c, at)), at);
+      }
+      const c = (await cache.getRelationship(key.relationshipId)).value;
+      return c ? badgeDetails([view(c, at)], at) : null;
     },
 
     getExpiring: async ({ days }) => {

@@ -7,9 +7,8 @@
  * throws into the page.
  */
 import type { Api } from '../messaging/client';
-import type { RelationshipView } from '../messaging/protocol';
-import type { CustomerSummary } from '../gdap/summary';
-import { customerBadgeModel, relationshipBadgeModel, type BadgeModel } from '../portals/badge-model';
+import { BADGE_BATCH } from '../messaging/protocol';
+import type { BadgeDetails, BadgeModel } from '../portals/badge-model';
 import { findBadgeTargets, type BadgeTarget, type PartnerCenterPage } from '../portals/partner-center';
 
 /** What the feature needs of a mounted badge (components/badge/mount.ts provides it). */
@@ -21,9 +20,9 @@ export interface BadgeHandle {
 }
 
 export interface BadgeCallbacks {
-  loadDetails: () => Promise<RelationshipView[]>;
+  /** The details the background computed; `null` when the cache does not hold them. */
+  loadDetails: () => Promise<BadgeDetails | null>;
   onEnableAutoExtend?: (relationshipId: string) => Promise<{ ok: boolean; messageKey?: string }>;
-  now?: () => Date;
 }
 
 export type MountFn = (
@@ -38,11 +37,7 @@ export interface PartnerCenterBadgesOptions {
   /** The page kind now; re-read on every scan (client-side navigation). */
   page: () => PartnerCenterPage | null;
   mount: MountFn;
-  now?: () => Date;
 }
-
-/** The background's batch limit per message. */
-const BATCH = 1000;
 
 interface Mounted {
   target: BadgeTarget;
@@ -54,7 +49,7 @@ const keyOf = (t: BadgeTarget): string =>
 
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += BATCH) out.push(items.slice(i, i + BATCH));
+  for (let i = 0; i < items.length; i += BADGE_BATCH) out.push(items.slice(i, i + BADGE_BATCH));
   return out;
 }
 
@@ -67,25 +62,17 @@ export interface PartnerCenterBadges {
 }
 
 export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): PartnerCenterBadges {
-  const now = opts.now ?? (() => new Date());
   const mounted = new Map<Element, Mounted>();
   const controller = new AbortController();
   let scanning: Promise<void> | null = null;
   let again = false;
 
   const callbacks = (t: BadgeTarget): BadgeCallbacks => ({
-    now,
-    loadDetails: async () => {
-      try {
-        if (t.kind === 'customer-row' || t.kind === 'customer-header') {
-          return (await opts.api.send('getCustomerRelationships', { tenantId: t.tenantId })) ?? [];
-        }
-        const v = await opts.api.send('getRelationship', { id: t.relationshipId });
-        return v ? [v] : [];
-      } catch {
-        return [];
-      }
-    },
+    loadDetails: async () =>
+      (await opts.api.send(
+        'getBadgeDetails',
+        t.kind === 'customer-row' || t.kind === 'customer-header' ? { tenantId: t.tenantId } : { relationshipId: t.relationshipId },
+      )) ?? null,
     onEnableAutoExtend: async (id) => {
       try {
         const r = await opts.api.send('setAutoExtend', { id, on: true });
@@ -96,21 +83,22 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     },
   });
 
-  /** Models for the targets, fetched in batches: customer summaries and relationships. */
+  /**
+   * Models for the targets, computed by the background (the rules and the state model stay
+   * there) and fetched in batches of at most BADGE_BATCH customers and relationships.
+   */
   async function models(targets: readonly BadgeTarget[]): Promise<Map<string, BadgeModel>> {
-    const at = now();
-    const tenants = [...new Set(targets.flatMap((t) => (t.kind === 'customer-row' || t.kind === 'customer-header' ? [t.tenantId] : [])))];
-    const relIds = [...new Set(targets.flatMap((t) => (t.kind === 'relationship-row' || t.kind === 'relationship-header' ? [t.relationshipId] : [])))];
+    const tenants = chunks([...new Set(targets.flatMap((t) => (t.kind === 'customer-row' || t.kind === 'customer-header' ? [t.tenantId] : [])))]);
+    const relIds = chunks([...new Set(targets.flatMap((t) => (t.kind === 'relationship-row' || t.kind === 'relationship-header' ? [t.relationshipId] : [])))]);
     const out = new Map<string, BadgeModel>();
-    const [summaries, relationships] = await Promise.all([
-      Promise.all(chunks(tenants).map((tenantIds) => opts.api.send('getSummaries', { tenantIds }))),
-      Promise.all(chunks(relIds).map((ids) => opts.api.send('getRelationships', { ids }))),
-    ]);
-    for (const batch of summaries) {
-      for (const [tenantId, summary] of Object.entries(batch ?? {})) out.set(`t:${tenantId}`, customerBadgeModel(summary as CustomerSummary, at));
-    }
-    for (const batch of relationships) {
-      for (const [id, view] of Object.entries(batch ?? {})) if (view) out.set(`r:${id}`, relationshipBadgeModel(view, at));
+    const batches = await Promise.all(
+      Array.from({ length: Math.max(tenants.length, relIds.length) }, (_, i) =>
+        opts.api.send('getBadges', { tenantIds: tenants[i] ?? [], relationshipIds: relIds[i] ?? [] }),
+      ),
+    );
+    for (const batch of batches) {
+      for (const [tenantId, model] of Object.entries(batch?.customers ?? {})) out.set(`t:${tenantId}`, model);
+      for (const [id, model] of Object.entries(batch?.relationships ?? {})) out.set(`r:${id}`, model);
     }
     return out;
   }

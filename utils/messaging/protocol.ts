@@ -5,6 +5,7 @@ import type { AccessAssignment, Relationship } from '../gdap/schema';
 import type { RoleLine } from '../gdap/role-ids';
 import type { RelationshipState } from '../gdap/state';
 import type { CustomerSummary } from '../gdap/summary';
+import type { BadgeDetails, BadgeModel } from '../portals/badge-model';
 import type { Settings } from '../settings';
 import { GUID_RE as GUID } from '../ids';
 
@@ -95,6 +96,9 @@ export interface InvitationCreated {
 // Payload schemas
 // ---------------------------------------------------------------------------
 
+/** The most customers or relationships one `getBadges` message may ask for. */
+export const BADGE_BATCH = 1000;
+
 const Tenant = v.pipe(v.string(), v.regex(GUID));
 /** Relationship IDs are opaque; bounded and URL-safe is all we ask. */
 const RelationshipId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9._~-]{1,200}$/));
@@ -103,10 +107,15 @@ const Empty = v.optional(v.union([v.undefined(), v.null(), v.strictObject({})]))
 export const PAYLOADS = {
   openOptions: Empty,
   getStatus: Empty,
-  getSummaries: v.strictObject({ tenantIds: v.pipe(v.array(Tenant), v.maxLength(1000)) }),
+  getSummaries: v.strictObject({ tenantIds: v.pipe(v.array(Tenant), v.maxLength(BADGE_BATCH)) }),
   getCustomerRelationships: v.strictObject({ tenantId: Tenant }),
   getRelationship: v.strictObject({ id: RelationshipId }),
-  getRelationships: v.strictObject({ ids: v.pipe(v.array(RelationshipId), v.maxLength(1000)) }),
+  getRelationships: v.strictObject({ ids: v.pipe(v.array(RelationshipId), v.maxLength(BADGE_BATCH)) }),
+  getBadges: v.strictObject({
+    tenantIds: v.pipe(v.array(Tenant), v.maxLength(BADGE_BATCH)),
+    relationshipIds: v.pipe(v.array(RelationshipId), v.maxLength(BADGE_BATCH)),
+  }),
+  getBadgeDetails: v.union([v.strictObject({ tenantId: Tenant }), v.strictObject({ relationshipId: RelationshipId })]),
   getExpiring: v.strictObject({ days: v.picklist([1, 7, 30]) }),
   signIn: Empty,
   signOut: Empty,
@@ -157,6 +166,8 @@ export const POLICY: Readonly<Record<Command, 'own' | 'page'>> = {
   getCustomerRelationships: 'own',
   getRelationship: 'own',
   getRelationships: 'own',
+  getBadges: 'own',
+  getBadgeDetails: 'own',
   getExpiring: 'own',
   setAutoExtend: 'own',
   syncNow: 'page',
@@ -181,6 +192,14 @@ export interface Results {
   getRelationship: RelationshipView | null;
   /** By id; `null` for an id that is not cached. */
   getRelationships: Record<string, RelationshipView | null>;
+  /**
+   * The inline badges' models, computed by the background at the time of the request: one
+   * per requested customer (R25; `none` when it has no relationship), and one per cached
+   * relationship (an id the cache does not know is left out: it gets no badge).
+   */
+  getBadges: { customers: Record<string, BadgeModel>; relationships: Record<string, BadgeModel> };
+  /** What a badge's details list: a customer's relationships or one; `null` when not cached. */
+  getBadgeDetails: BadgeDetails | null;
   getExpiring: Array<RelationshipView & { reason: 'ending' | 'pending-lapse' | 'expired' }>;
   signIn: ActionResult<Account>;
   signOut: ActionResult;
