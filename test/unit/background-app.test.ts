@@ -424,6 +424,34 @@ describe('createInvitation', () => {
     expect(again).toEqual({ ok: false, error: { kind: 'invalid-name', messageKey: 'action.error.nameDuplicate' } });
   });
 
+  it('a lock for approval that fails leaves a request that trying again finishes, never a second relationship', async () => {
+    // A customer without GDAP, so the scenarios the other tests pick keep their single relationship.
+    const input = { ...base(), customerTenantId: customersWith(world(), 'dap-only')[0]!.tenantId, displayName: 'BG test lock fails' };
+    const rule = cloud.faults.add({ match: { host: GRAPH_HOST, method: 'POST', path: /\/requests$/ }, fault: { kind: '500' } });
+    let first;
+    try {
+      first = await main.api.createInvitation(input);
+    } finally {
+      cloud.faults.remove(rule);
+    }
+    expect(first).toMatchObject({ ok: false, error: { messageKey: 'action.error.lockFailed' } });
+    const made = world().relationships.filter((x) => x.displayName === input.displayName);
+    expect(made.map((x) => x.status)).toEqual(['created']);
+
+    // Asking for something else under that name is still refused (R19).
+    const other = await main.api.createInvitation({ ...input, roleIds: [GLOBAL_ADMINISTRATOR], autoExtend: false });
+    expect(other).toEqual({ ok: false, error: { kind: 'invalid-name', messageKey: 'action.error.nameDuplicate' } });
+
+    const from = main.sent.length;
+    const again = await main.api.createInvitation(input);
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    expect(again.value.relationship.relationship.id).toBe(made[0]!.id);
+    const posts = graphRequests(main, from).filter((q) => q.method === 'POST');
+    expect(posts.map((p) => p.path)).toEqual([`/v1.0/tenantRelationships/delegatedAdminRelationships/${encodeURIComponent(made[0]!.id)}/requests`]);
+    expect(world().relationships.filter((x) => x.displayName === input.displayName).map((x) => x.status)).toEqual(['approvalPending']);
+  });
+
   it('a 409 from Graph (name taken but not cached yet) answers conflict / graphError.conflict', async () => {
     const template = soleRelationship(world(), 'active-auto-extend').rel;
     const name = 'BG test taken elsewhere';

@@ -72,6 +72,29 @@ const NAME_ISSUE_KEYS: Record<NameIssue['code'], string> = {
   duplicate: 'action.error.nameDuplicate',
   'recently-ended': 'action.error.nameRecentlyEnded',
 };
+/**
+ * A relationship this partner created that never went out for approval (status `created`),
+ * asking for exactly what `input` asks: the same name, roles, duration, auto-extend and
+ * customer. Creating it again would fail on its name; locking it finishes the request.
+ */
+function isUnfinishedRequest(
+  rel: Relationship,
+  input: { displayName: string; roleIds: readonly string[]; autoExtend: boolean; customerTenantId?: string | undefined },
+  duration: string,
+): boolean {
+  const roles = new Set(input.roleIds.map((id) => id.toLowerCase()));
+  const autoExtend = rel.autoExtendDuration !== null && !['PT0S', 'P0D'].includes(rel.autoExtendDuration);
+  return (
+    rel.status === 'created' &&
+    rel.displayName.trim() === input.displayName.trim() &&
+    rel.duration === duration &&
+    autoExtend === input.autoExtend &&
+    (rel.customer.tenantId ?? '').toLowerCase() === (input.customerTenantId ?? '').toLowerCase() &&
+    rel.roleIds.length === roles.size &&
+    rel.roleIds.every((id) => roles.has(id))
+  );
+}
+
 const HINT_KEY = 'sync.emptyHint';
 /** Customers the picker shows when the popup does not say how many. */
 const PICKER_LIMIT = 20;
@@ -497,22 +520,36 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     createInvitation: async (input): Promise<Results['createInvitation']> => {
       const at = now();
       const existing = await cache.listRelationships();
-      const issues = validateRelationshipName(input.displayName, existing.value, at);
-      const issue = issues[0];
-      if (issue) return fail('invalid-name', NAME_ISSUE_KEYS[issue.code]);
       const duration = validateDuration(input.durationDays);
       if (!duration.ok) return fail('invalid-duration', 'action.error.duration');
+      // A request made earlier whose lock for approval failed: finish it rather than
+      // refuse its name as taken (R19) — but only when it asks for exactly the same.
+      const unfinished = existing.value.find((r) => isUnfinishedRequest(r, input, duration.duration));
+      if (!unfinished) {
+        const issue = validateRelationshipName(input.displayName, existing.value, at)[0];
+        if (issue) return fail('invalid-name', NAME_ISSUE_KEYS[issue.code]);
+      }
       if (input.autoExtend && includesGlobalAdministrator(input.roleIds)) return fail('global-admin', 'action.error.globalAdmin');
       try {
         const client = graphFor((await loadSettings(p.local)).cloud);
-        const created = await client.createRelationship({
-          displayName: input.displayName.trim(),
-          duration: duration.duration,
-          roleIds: input.roleIds,
-          autoExtendDuration: input.autoExtend ? 'P180D' : 'PT0S',
-          ...(input.customerTenantId ? { customerTenantId: input.customerTenantId } : {}),
-        });
-        await client.lockForApproval(created.id);
+        let created = unfinished;
+        if (!created) {
+          created = await client.createRelationship({
+            displayName: input.displayName.trim(),
+            duration: duration.duration,
+            roleIds: input.roleIds,
+            autoExtendDuration: input.autoExtend ? 'P180D' : 'PT0S',
+            ...(input.customerTenantId ? { customerTenantId: input.customerTenantId } : {}),
+          });
+          // Cached at once, so that trying again after a failed lock finds it.
+          await refreshOne(created);
+        }
+        try {
+          await client.lockForApproval(created.id);
+        } catch (e) {
+          const f = failFrom(e);
+          return fail(f.error.kind, 'action.error.lockFailed', f.error.detail);
+        }
         const locked = await client.getRelationship(created.id);
         return {
           ok: true,
