@@ -42,6 +42,7 @@ function signedIn(): StatusView {
       lastError: null,
       counts: { relationships: 20000, customers: 9000, assignments: 0, skipped: 0 },
       durationMs: 1000,
+      writeMs: null,
       emptyHint: null,
     },
     settings: DEFAULT_SETTINGS,
