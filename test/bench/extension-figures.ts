@@ -123,6 +123,8 @@ export async function benchLookups({ ext, page, tenantIds, runs, log }: LookupBe
 
   const popup: number[] = [];
   for (let i = 0; i < runs * 2; i++) {
+    // A pause between openings, as a person leaves: the previous popup's requests are done.
+    await new Promise((r) => setTimeout(r, 1000));
     const p = await ext.newPage();
     try {
       await p.addInitScript(() => {

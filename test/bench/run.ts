@@ -10,7 +10,7 @@
  *   --customers=10000     customers of the fake world
  *   --relationships=20000 relationships of the fake world (ended ones are added)
  *   --no-record           do not write the results files
- *   --timeout-min=15      give up (and clean up) after this long
+ *   --timeout-min=30      give up (and clean up) after this long
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
   const relationships = intFlag(args, 'relationships', 20_000, 0);
   if (Math.max(...rowCounts) > customers) throw new Error('--rows cannot exceed --customers');
   const record = !args.includes('--no-record');
-  const timeoutMin = intFlag(args, 'timeout-min', 15, 1);
+  const timeoutMin = intFlag(args, 'timeout-min', 30, 1);
   const timer = setTimeout(() => exitAfterCleanUp(2, `Gave up after ${timeoutMin} minutes.`), timeoutMin * 60_000);
   timer.unref();
 
