@@ -75,8 +75,10 @@ export function PopupApp({ api, openOptions, openUrl = defaultOpenUrl, saveFile 
     }
   };
 
+  // `data-ready`: the first view has rendered with the status, in the same commit (a stable
+  // marker for tests and the popup-open benchmark).
   return (
-    <main class="popup popup2" data-auth-state={status?.auth.state ?? 'loading'}>
+    <main class="popup popup2" data-auth-state={status?.auth.state ?? 'loading'} data-ready={status ? 'true' : undefined}>
       <h1>{i18n.t('popup.title')}</h1>
       <StatusView api={api} status={status} reload={reload} openOptions={openOptions} />
       <div class="tabs" role="tablist" aria-label={i18n.t('popup2.tabs.label')} onKeyDown={onKeyDown}>

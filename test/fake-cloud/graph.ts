@@ -105,8 +105,26 @@ function worldNow(world: World): Date {
   return worldClocks.get(world)?.now() ?? new Date();
 }
 
+/** Position of each relationship id in `world.relationships`, rebuilt when found stale. */
+const relationshipIndexes = new WeakMap<World, Map<string, number>>();
+
+/**
+ * The relationship with this id. Indexed, so that a sync's thousands of per-relationship
+ * requests do not each scan the whole list; every hit is checked against the list itself
+ * (which tests may change in place), and a miss falls back to a scan.
+ */
 function findRelationship(world: World, id: string): FakeRelationship | undefined {
-  return world.relationships.find((r) => r.id === id);
+  let index = relationshipIndexes.get(world);
+  const at = index?.get(id);
+  if (at !== undefined && world.relationships[at]?.id === id) return world.relationships[at];
+  const found = world.relationships.findIndex((r) => r.id === id);
+  if (found < 0) return undefined;
+  index = new Map();
+  world.relationships.forEach((r, i) => {
+    if (!index!.has(r.id)) index!.set(r.id, i);
+  });
+  relationshipIndexes.set(world, index);
+  return world.relationships[found];
 }
 
 function hasGlobalAdmin(roles: ReadonlyArray<{ roleDefinitionId: string }>): boolean {

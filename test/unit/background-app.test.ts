@@ -63,6 +63,7 @@ describe('configuration and sign-in', () => {
   it('not configured: status says so and sign-in is refused with auth.error.notConfigured', async () => {
     const h = await createHarness(cloud, { configure: false });
     expect((await h.api.getStatus(undefined)).auth.state).toBe('not-configured');
+    expect((await h.api.getStatus(undefined)).sync.writeMs).toBeNull();
     const r = await h.api.signIn(undefined);
     expect(r).toEqual({ ok: false, error: { kind: 'not-configured', messageKey: 'auth.error.notConfigured' } });
     expect(h.launches).toEqual([]);
@@ -99,6 +100,8 @@ describe('configuration and sign-in', () => {
       skipped: 0,
     });
     expect(status.sync.emptyHint).toBeNull();
+    expect(status.sync.writeMs).toBe(outcome.ok ? outcome.writeMs : NaN);
+    expect(status.sync.writeMs).toBeGreaterThanOrEqual(0);
     expect(main.alarms).toContainEqual({ name: SYNC_ALARM, period: 360 });
   });
 

@@ -42,6 +42,7 @@ function signedIn(): StatusView {
       lastError: null,
       counts: { relationships: 20000, customers: 9000, assignments: 0, skipped: 0 },
       durationMs: 1000,
+      writeMs: null,
       emptyHint: null,
     },
     settings: DEFAULT_SETTINGS,
@@ -202,9 +203,13 @@ describe('popup: first paint and tabs', () => {
     expect([...m.root.querySelectorAll('[role=tab]')].map(text)).toEqual(POPUP_TABS.map((x) => t(`popup2.tabs.${x}`)));
     expect(m.root.querySelector('.status[aria-busy=true]')).not.toBeNull();
     expect(m.sent.map((s) => s.command).filter((c) => c !== 'suggestRelationshipName')).toEqual(['getStatus']);
+    expect(m.root.querySelector('main')!.hasAttribute('data-ready')).toBe(false);
     answer(signedIn());
     await flush();
     expect(text(m.root.querySelector('[data-testid=last-sync]'))).toMatch(/^Last sync: /);
+    // Marked ready in the same render that shows the status and the first tab's form.
+    expect(m.root.querySelector('main')!.getAttribute('data-ready')).toBe('true');
+    expect(m.root.querySelector('#panel-invite form, #panel-invite input')).not.toBeNull();
     expect(m.of('searchCustomers')).toHaveLength(0);
     expect(m.of('getExpiring')).toHaveLength(0);
     expect(m.of('exportCsv')).toHaveLength(0);

@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from '@/utils/settings';
 
 const account = { name: 'A', username: 'a@contoso.example', tenantId: 't', signedInAt: '2026-11-21T00:00:00Z' };
 const sync = (lastSuccess: string | null): StatusView['sync'] => ({
-  running: false, lastSuccess, lastAttempt: lastSuccess, lastError: null, counts: null, durationMs: null, emptyHint: null,
+  running: false, lastSuccess, lastAttempt: lastSuccess, lastError: null, counts: null, durationMs: null, writeMs: null, emptyHint: null,
 });
 const api = (status: StatusView | undefined | Error) => ({
   send: (async () => {

@@ -26,6 +26,7 @@ function okOutcome(generation = 1): SyncOutcome {
     emptyHint: null,
     stats: { customers: 0, relationships: 0, assignmentRequests: 0, assignmentFailures: 0, assignments: 0, skipped: 0, pages: 2 },
     durationMs: 5,
+    writeMs: 1,
   };
 }
 

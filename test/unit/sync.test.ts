@@ -362,4 +362,20 @@ describe('runSync against the fake cloud', () => {
     expect(outcome.durationMs).toBeGreaterThan(outcome.meta.durationMs ?? Infinity);
     expect((await cache.getSyncMeta()).value.durationMs).toBe(outcome.meta.durationMs);
   });
+
+  it('measures the cache write on its own (writeMs): the time replaceAll took, part of durationMs', async () => {
+    const cache = newCache();
+    let t = 0;
+    const timed: RunSyncOptions['cache'] = {
+      recordSyncFailure: (e, at) => cache.recordSyncFailure(e, at),
+      replaceAll: async (snapshot, options) => {
+        const meta = await cache.replaceAll(snapshot, options);
+        t += 700; // the write "takes" 700 ms on the test clock
+        return meta;
+      },
+    };
+    const outcome = ok(await sync(small, cache, graphFor(small), { cache: timed, elapsed: () => t }));
+    expect(outcome.writeMs).toBe(700);
+    expect(outcome.durationMs).toBe(700);
+  });
 });

@@ -180,7 +180,10 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
       });
     },
   });
+  /** IndexedDB write time of the last successful sync (SyncStatusView.writeMs). */
+  let lastWriteMs: number | null = null;
   scheduler.onChange((event) => {
+    if (event.type === 'finished' && event.outcome.ok) lastWriteMs = event.outcome.writeMs;
     void (async () => {
       if (event.type === 'finished') {
         if (event.outcome.ok) {
@@ -327,6 +330,7 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
       lastError: m.lastError ? { kind: m.lastError.kind, messageKey: syncErrorMessageKey(m.lastError.kind as SyncErrorKind) } : null,
       counts: m.counts ? { relationships: m.counts.relationships, customers: m.counts.customers, assignments: m.counts.assignments, skipped: m.counts.skipped } : null,
       durationMs: m.durationMs,
+      writeMs: lastWriteMs,
       emptyHint: hint === 'admin-agent-role' ? 'admin-agent-role' : null,
     };
   }

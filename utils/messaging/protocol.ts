@@ -36,6 +36,11 @@ export interface SyncStatusView {
   lastError: { kind: string; messageKey: string } | null;
   counts: { relationships: number; customers: number; assignments: number; skipped: number } | null;
   durationMs: number | null;
+  /**
+   * IndexedDB write time (ms) of the last successful sync this worker ran; `null` before
+   * one (the worker keeps it in memory only, so a restarted worker says `null`).
+   */
+  writeMs: number | null;
   /** R1: the last sync found nothing, which usually means the account is not an admin agent. */
   emptyHint: 'admin-agent-role' | null;
 }

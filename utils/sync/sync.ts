@@ -71,6 +71,8 @@ export type SyncOutcome =
       stats: SyncStats;
       /** Whole sync, fetch and write (ms). */
       durationMs: number;
+      /** Of that, the cache write: `cache.replaceAll`, one IndexedDB transaction until it completed (ms). */
+      writeMs: number;
     }
   | {
       ok: false;
@@ -296,6 +298,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncOutcome> {
       pages: customers.pages + relationships.pages + assignmentPages,
     };
     let meta: SyncMeta;
+    const writeStarted = elapsed();
     try {
       meta = await cache.replaceAll(
         {
@@ -315,7 +318,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncOutcome> {
       // Rolled back: the previous cache is still whole. Not an abort: the write was under way.
       return await fail(classifySyncError(e));
     }
-    return { ok: true, meta, emptyHint: relationships.emptyHint, stats, durationMs: since() };
+    const writeMs = Math.max(0, Math.round(elapsed() - writeStarted));
+    return { ok: true, meta, emptyHint: relationships.emptyHint, stats, durationMs: since(), writeMs };
   } catch (e) {
     // Defensive: nothing above should throw, but runSync never does.
     return await fail(classifySyncError(e, signal));
