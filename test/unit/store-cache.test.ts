@@ -599,3 +599,38 @@ describe('robustness: the database changing under the cache', () => {
     await expect(cache.replaceAll(baseData().snap)).rejects.toBeInstanceOf(CacheError);
   });
 });
+
+describe('the in-memory picture behind batch reads', () => {
+  it('follows every write: an update, a removal, a clear, another context writing, and a deletion', async () => {
+    const { cache, factory } = freshCache();
+    await cache.replaceAll(baseData().snap);
+    const total = async (t: string) => (await cache.getSummaries([t], NOW)).value.get(t)?.total;
+    const names = async () => (await cache.listRelationships()).value.map((r) => r.displayName);
+    expect(await total(T1)).toBe(2);
+    expect(await names()).toEqual(['GDAP r1', 'GDAP r2', 'GDAP r3', 'GDAP r4']);
+
+    await cache.applyRelationshipUpdate(rel('r5', T1, { endDateTime: at(50) }));
+    expect(await total(T1)).toBe(3);
+    expect((await cache.getRelationships(['r5'])).value.get('r5')?.relationship.id).toBe('r5');
+
+    await cache.removeRelationship('r1');
+    expect(await total(T1)).toBe(2);
+    expect(await names()).not.toContain('GDAP r1');
+
+    // Another worker (a second cache over the same database) writes: seen through the generation.
+    const other = new RelationshipCache({ factory, clock: () => NOW });
+    await other.applyRelationshipUpdate(rel('r6', T2, { endDateTime: at(90) }));
+    other.close();
+    expect(await total(T2)).toBe(2);
+
+    await cache.clearAll();
+    expect(await total(T1)).toBe(0);
+    expect(await names()).toEqual([]);
+
+    await cache.replaceAll(baseData().snap);
+    expect(await total(T1)).toBe(2);
+    await deleteGdapDb({ factory });
+    expect(await total(T1)).toBe(0);
+    expect((await cache.getRelationships(['r1'])).value.get('r1')).toBeNull();
+  });
+});

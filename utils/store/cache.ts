@@ -326,6 +326,37 @@ function isoOf(date: Date): string {
 
 type Tx<S extends StoreName[], M extends IDBTransactionMode> = IDBPTransaction<GdapLensDB, S, M>;
 
+/** The whole cache as one consistent, read-only picture (see RelationshipCache.snapshot). */
+interface MemorySnapshot {
+  /** Id order. */
+  readonly relationships: readonly Relationship[];
+  readonly byId: ReadonlyMap<string, CachedRelationship>;
+  /** By tenant key; each list in id order. */
+  readonly byTenant: ReadonlyMap<string, readonly CachedRelationship[]>;
+}
+
+const emptySnapshot = (): MemorySnapshot => ({ relationships: [], byId: new Map(), byTenant: new Map() });
+
+function buildSnapshot(
+  records: ReadonlyArray<{ id: string; customerKey: string; relationship: Relationship }>,
+  lists: ReadonlyArray<{ relationshipId: string; assignments: AccessAssignment[] }>,
+): MemorySnapshot {
+  const assignments = new Map(lists.map((l) => [l.relationshipId, l.assignments]));
+  const byId = new Map<string, CachedRelationship>();
+  const byTenant = new Map<string, CachedRelationship[]>();
+  const relationships: Relationship[] = [];
+  for (const r of records) {
+    const entry: CachedRelationship = { relationship: r.relationship, assignments: assignments.get(r.id) ?? null };
+    relationships.push(r.relationship);
+    byId.set(r.id, entry);
+    if (r.customerKey === '') continue;
+    const list = byTenant.get(r.customerKey);
+    if (list) list.push(entry);
+    else byTenant.set(r.customerKey, [entry]);
+  }
+  return { relationships, byId, byTenant };
+}
+
 export class RelationshipCache {
   private connection: Promise<GdapDb> | null = null;
   /** Highest generation seen or written, so it keeps increasing if the database is deleted. */
@@ -333,6 +364,9 @@ export class RelationshipCache {
   private everOpened = false;
   private resetPending = false;
   private readonly clock: () => Date;
+  /** Every relationship in memory, valid while the stored generation is `generation`. */
+  private memory: { generation: number; snapshot: MemorySnapshot } | null = null;
+  private loadingMemory: Promise<CacheRead<MemorySnapshot>> | null = null;
 
   constructor(private readonly options: RelationshipCacheOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
@@ -673,36 +707,55 @@ export class RelationshipCache {
   // -- reads ------------------------------------------------------------------
 
   /**
-   * Customer summaries (R25) at `now` for a batch of tenants, in one transaction: two
-   * indexed `getAll`s per distinct tenant. Every requested tenant gets an entry (keyed as
-   * passed); a tenant without cached relationships gets the `none` summary. Relationships
-   * are summarised in id order. On failure: an empty map and `ok: false`.
+   * Every relationship with its assignments, grouped by customer and by id, held in memory
+   * for as long as the stored generation stays the same: every write bumps it, and a
+   * database deleted under us starts without one. Batch reads (a page of badges, the R19
+   * name checks) then cost one small read of the metadata instead of hundreds of indexed
+   * reads. Loaded in one transaction, so it is a consistent picture; one load at a time.
+   */
+  private async snapshot(): Promise<CacheRead<MemorySnapshot>> {
+    const probe = await this.read(['meta'], () => undefined as number | undefined, async (tx) => (await tx.objectStore('meta').get(META_KEY))?.generation);
+    if (!probe.ok) return { ...probe, value: emptySnapshot() };
+    const held = this.memory;
+    if (held !== null && probe.value !== undefined && held.generation === probe.value) return { ok: true, value: held.snapshot, reset: probe.reset };
+    this.loadingMemory ??= this.loadSnapshot().finally(() => (this.loadingMemory = null));
+    return this.loadingMemory;
+  }
+
+  private async loadSnapshot(): Promise<CacheRead<MemorySnapshot>> {
+    let generation: number | undefined;
+    const result = await this.read(['relationships', 'accessAssignments', 'meta'], emptySnapshot, async (tx) => {
+      const [records, lists, meta] = await Promise.all([
+        tx.objectStore('relationships').getAll(),
+        tx.objectStore('accessAssignments').getAll(),
+        tx.objectStore('meta').get(META_KEY),
+      ]);
+      generation = meta?.generation;
+      return buildSnapshot(records, lists);
+    });
+    // Without metadata (nothing ever written) there is no generation to check it against.
+    if (result.ok && generation !== undefined) this.memory = { generation, snapshot: result.value };
+    return result;
+  }
+
+  /**
+   * Customer summaries (R25) at `now` for a batch of tenants, from the in-memory picture
+   * (see `snapshot`). Every requested tenant gets an entry (keyed as passed); a tenant
+   * without cached relationships gets the `none` summary. Relationships are summarised in
+   * id order. On failure: an empty map and `ok: false`.
    */
   async getSummaries(tenantIds: readonly string[], now: Date): Promise<CacheRead<Map<string, CustomerSummary>>> {
-    const keys = [...new Set(tenantIds.map(tenantKey).filter((k) => k !== ''))];
-    return this.read(
-      ['relationships', 'accessAssignments'],
-      () => new Map<string, CustomerSummary>(),
-      async (tx) => {
-        const relIndex = tx.objectStore('relationships').index('byCustomer');
-        const asgIndex = tx.objectStore('accessAssignments').index('byCustomer');
-        const loaded = await Promise.all(
-          keys.map(async (key) => {
-            const [rels, lists] = await Promise.all([relIndex.getAll(key), asgIndex.getAll(key)]);
-            const assignments = new Map<string, AccessAssignment[]>();
-            for (const list of lists) assignments.set(list.relationshipId, list.assignments);
-            return [key, summarizeCustomer(rels.map((r) => r.relationship), assignments, now)] as const;
-          }),
-        );
-        const byKey = new Map(loaded);
-        const result = new Map<string, CustomerSummary>();
-        for (const id of tenantIds) {
-          if (result.has(id)) continue;
-          result.set(id, byKey.get(tenantKey(id)) ?? summarizeCustomer([], {}, now));
-        }
-        return result;
-      },
-    );
+    const snap = await this.snapshot();
+    const result = new Map<string, CustomerSummary>();
+    if (!snap.ok) return { ...snap, value: result };
+    for (const id of tenantIds) {
+      if (result.has(id)) continue;
+      const rels = snap.value.byTenant.get(tenantKey(id)) ?? [];
+      const assignments = new Map<string, AccessAssignment[]>();
+      for (const c of rels) if (c.assignments !== null) assignments.set(c.relationship.id, c.assignments);
+      result.set(id, summarizeCustomer(rels.map((c) => c.relationship), assignments, now));
+    }
+    return { ok: true, value: result, reset: snap.reset };
   }
 
   /** A customer's relationships (id order) with their assignments (`null` = not loaded). */
@@ -723,33 +776,19 @@ export class RelationshipCache {
     );
   }
 
-  /** Several relationships with their assignments in one transaction; unknown ids map to `null`. */
+  /** Several relationships with their assignments (from the in-memory picture); unknown ids map to `null`. */
   async getRelationships(ids: readonly string[]): Promise<CacheRead<Map<string, CachedRelationship | null>>> {
-    return this.read(
-      ['relationships', 'accessAssignments'],
-      () => new Map(),
-      async (tx) => {
-        const unique = [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))];
-        const rels = tx.objectStore('relationships');
-        const lists = tx.objectStore('accessAssignments');
-        const found = await Promise.all(unique.map((id) => Promise.all([rels.get(id), lists.get(id)])));
-        return new Map(
-          unique.map((id, i) => {
-            const [record, list] = found[i]!;
-            return [id, record === undefined ? null : { relationship: record.relationship, assignments: list?.assignments ?? null }];
-          }),
-        );
-      },
-    );
+    const snap = await this.snapshot();
+    if (!snap.ok) return { ...snap, value: new Map() };
+    const unique = [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))];
+    return { ok: true, value: new Map(unique.map((id) => [id, snap.value.byId.get(id) ?? null])), reset: snap.reset };
   }
 
-  /** Every cached relationship (no assignments): for checks across all of them, such as R19 names. */
+  /** Every cached relationship (no assignments), in id order: for checks across all of them, such as R19 names. */
   async listRelationships(): Promise<CacheRead<Relationship[]>> {
-    return this.read(
-      ['relationships'],
-      () => [],
-      async (tx) => (await tx.objectStore('relationships').getAll()).map((r) => r.relationship),
-    );
+    const snap = await this.snapshot();
+    if (!snap.ok) return { ...snap, value: [] };
+    return { ok: true, value: [...snap.value.relationships], reset: snap.reset };
   }
 
   /** One relationship with its assignments, `null` when not cached. */
