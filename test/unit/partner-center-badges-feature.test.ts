@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // @vitest-environment-options {"url":"https://partner.microsoft.com/dashboard/v2/customers/list"}
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPartnerCenterBadges, type MountFn } from '@/utils/features/partner-center-badges';
+import { SLICE_MS, startPartnerCenterBadges, type MountFn } from '@/utils/features/partner-center-badges';
 import { detectPartnerCenterPage } from '@/utils/portals/partner-center';
 import { summarizeCustomer } from '@/utils/gdap/summary';
 import { customerBadgeModel } from '@/utils/portals/badge-model';
@@ -82,6 +82,50 @@ describe('Partner Center badges feature', () => {
     await f.scan();
     await f.scan();
     expect(m.mounted).toHaveLength(1200); // never twice
+  });
+
+  it('mounts in slices of at most SLICE_MS, giving the page the main thread back in between', async () => {
+    customerList(100);
+    const { api } = fakeApi(new Set());
+    const m = fakeMount();
+    // Each mount costs 2 ms on this clock: 25 ms slices hold 13 mounts each.
+    let t = 0;
+    const counted: MountFn = (anchor, key, props) => {
+      t += 2;
+      return m.mount(anchor, key, props);
+    };
+    const yields: number[] = [];
+    const f = startPartnerCenterBadges({
+      api,
+      doc: document,
+      page,
+      mount: counted,
+      clock: () => t,
+      yieldToPage: async () => void yields.push(m.mounted.length),
+    });
+    stop = () => f.stop();
+    await f.scan();
+    expect(m.live()).toHaveLength(100);
+    expect(yields).toEqual([13, 26, 39, 52, 65, 78, 91]);
+    expect(SLICE_MS).toBeLessThan(50); // a long task starts at 50 ms
+  });
+
+  it('stopped between slices, mounts nothing more', async () => {
+    customerList(50);
+    const { api } = fakeApi(new Set());
+    const m = fakeMount();
+    let t = 0;
+    const f = startPartnerCenterBadges({
+      api,
+      doc: document,
+      page,
+      mount: (a, k, p) => ((t += 10), m.mount(a, k, p)),
+      clock: () => t,
+      yieldToPage: async () => f.stop(),
+    });
+    await f.scan();
+    expect(m.mounted.length).toBe(3);
+    expect(m.live()).toHaveLength(0);
   });
 
   it('removes badges with their rows and badges rows that arrive later', async () => {

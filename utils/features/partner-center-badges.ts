@@ -37,7 +37,14 @@ export interface PartnerCenterBadgesOptions {
   /** The page kind now; re-read on every scan (client-side navigation). */
   page: () => PartnerCenterPage | null;
   mount: MountFn;
+  /** Milliseconds, for slicing the mounting (performance.now by default). */
+  clock?: () => number;
+  /** Lets the page run between slices (a zero-delay timeout by default). */
+  yieldToPage?: () => Promise<void>;
 }
+
+/** The longest stretch of badge mounting before the page gets the main thread back. */
+export const SLICE_MS = 25;
 
 interface Mounted {
   target: BadgeTarget;
@@ -62,6 +69,8 @@ export interface PartnerCenterBadges {
 }
 
 export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): PartnerCenterBadges {
+  const clock = opts.clock ?? (() => performance.now());
+  const yieldToPage = opts.yieldToPage ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
   const mounted = new Map<Element, Mounted>();
   const controller = new AbortController();
   let scanning: Promise<void> | null = null;
@@ -126,7 +135,15 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     if (fresh.length === 0) return;
     const byKey = await models(fresh);
     if (controller.signal.aborted) return;
+    // Mounted in slices of at most SLICE_MS, yielding to the page in between, so that a
+    // grid of thousands of rows never blocks the portal in one long task.
+    let sliceStart = clock();
     for (const t of fresh) {
+      if (clock() - sliceStart >= SLICE_MS) {
+        await yieldToPage();
+        if (controller.signal.aborted) return;
+        sliceStart = clock();
+      }
       const model = byKey.get(keyOf(t));
       // A relationship the cache does not know yet gets no badge (nothing wrong is shown).
       if (!model || mounted.has(t.anchor) || !t.anchor.isConnected) continue;
