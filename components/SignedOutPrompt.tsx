@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { Component } from 'preact';
 import { i18n } from '#i18n';
 import { mountShadowHost, styleAdopter } from './shadow-host';
 
@@ -8,29 +8,36 @@ export interface SignedOutPromptProps {
 }
 
 /** The one unobtrusive page prompt shown when GDAP Lens has nothing to show yet. */
-export function SignedOutPrompt({ onSignIn, onDismiss }: SignedOutPromptProps) {
-  const [open, setOpen] = useState(true);
-  if (!open) return null;
-  const text = i18n.t('prompt.signedOut');
-  return (
-    <div class="g" role="status" aria-label={text}>
-      <span>{text}</span>
-      <button type="button" class="p" onClick={onSignIn}>
-        {i18n.t('prompt.openOptions')}
-      </button>
-      <button
-        type="button"
-        class="c"
-        aria-label={i18n.t('prompt.dismiss')}
-        onClick={() => {
-          setOpen(false);
-          onDismiss?.();
-        }}
-      >
-        ×
-      </button>
-    </div>
-  );
+export class SignedOutPrompt extends Component<SignedOutPromptProps, { open: boolean }> {
+  constructor(props: SignedOutPromptProps) {
+    super(props);
+    this.state = { open: true };
+  }
+
+  override render() {
+    if (!this.state.open) return null;
+    const { onSignIn, onDismiss } = this.props;
+    const text = i18n.t('prompt.signedOut');
+    return (
+      <div class="g" role="status" aria-label={text}>
+        <span>{text}</span>
+        <button type="button" class="p" onClick={onSignIn}>
+          {i18n.t('prompt.openOptions')}
+        </button>
+        <button
+          type="button"
+          class="c"
+          aria-label={i18n.t('prompt.dismiss')}
+          onClick={() => {
+            this.setState({ open: false });
+            onDismiss?.();
+          }}
+        >
+          ×
+        </button>
+      </div>
+    );
+  }
 }
 
 /** Styles for the prompt's shadow root: readable on light and dark pages. */

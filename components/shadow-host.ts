@@ -1,4 +1,4 @@
-import { Component, h, render, type ComponentChildren, type FunctionComponent } from 'preact';
+import { Component, h, render, type ComponentChildren, type ComponentType } from 'preact';
 
 /** The host tag of every GDAP Lens UI on a portal (utils/portals/dom.ts BADGE_HOST_TAG): page observers skip it. */
 export const HOST_TAG = 'gdap-lens-badge';
@@ -57,7 +57,7 @@ export interface MountedHost<P> {
 export interface HostSpec<P> {
   /** Puts the styles into the shadow root (a {@link styleAdopter}). */
   addStyles(root: ShadowRoot): void;
-  component: FunctionComponent<P>;
+  component: ComponentType<P>;
   display: 'inline-block' | 'block';
   /** Sets the fixed attributes; runs once, before the host is placed. */
   init(host: HTMLElement): void;
@@ -92,7 +92,7 @@ export function mountShadowHost<P>(spec: HostSpec<P>, props: P): MountedHost<P> 
     if (!alive || !container) return;
     try {
       spec.attributes?.(host, current);
-      render(h(Guard, { onError: () => queueMicrotask(remove) }, h(spec.component as FunctionComponent<object>, current as object)), container);
+      render(h(Guard, { onError: () => queueMicrotask(remove) }, h(spec.component as ComponentType<object>, current as object)), container);
     } catch {
       remove();
     }

@@ -1,5 +1,5 @@
 import { i18n } from '#i18n';
-import { usePopover } from '../popover';
+import { Popover } from '../popover';
 import { roleName } from '@/utils/gdap/roles';
 import { matchRoleName, type PartnerRow } from '@/utils/portals/admin-center';
 import { GUID_RE as GUID } from '../../utils/ids';
@@ -166,33 +166,32 @@ export function partnerLabel(props: PartnerBadgeProps, now: Date): string {
 const NAME_MAX = 200;
 
 /** The admin-center partner badge: a pill that opens the details on hover, focus, click, Enter or Space. */
-export function PartnerBadge(props: PartnerBadgeProps) {
-  const now = (props.now ?? (() => new Date()))();
-  const risk = riskOf(props.risk);
-  const { open, close, rootProps, buttonProps } = usePopover({ openOnFocus: true });
-  const parts = pillParts(props, now);
-  return (
-    <span class="b" {...rootProps}>
-      <button
-        {...buttonProps}
-        type="button"
-        class={`p ${risk}`}
-        aria-label={partnerLabel(props, now)}
-      >
-        {parts.map((text) => (
-          <span class="x">{text}</span>
-        ))}
-      </button>
-      {open && (
-        <div class="d" id="d" role="dialog" aria-label={i18n.t('acBadge.dialog')}>
-          <button type="button" class="c" aria-label={i18n.t('acBadge.close')} onClick={() => close(true)}>
-            ×
-          </button>
-          <PartnerDetails {...props} now={() => now} parts={parts} />
-        </div>
-      )}
-    </span>
-  );
+export class PartnerBadge extends Popover<PartnerBadgeProps> {
+  protected override openOnFocus = true;
+
+  override render() {
+    const props = this.props;
+    const now = (props.now ?? (() => new Date()))();
+    const risk = riskOf(props.risk);
+    const parts = pillParts(props, now);
+    return (
+      <span class="b" {...this.rootProps()}>
+        <button {...this.buttonProps()} type="button" class={`p ${risk}`} aria-label={partnerLabel(props, now)}>
+          {parts.map((text) => (
+            <span class="x">{text}</span>
+          ))}
+        </button>
+        {this.state.open && (
+          <div class="d" id="d" role="dialog" aria-label={i18n.t('acBadge.dialog')}>
+            <button type="button" class="c" aria-label={i18n.t('acBadge.close')} onClick={() => this.close(true)}>
+              ×
+            </button>
+            <PartnerDetails {...props} now={() => now} parts={parts} />
+          </div>
+        )}
+      </span>
+    );
+  }
 }
 
 function PartnerDetails(props: PartnerBadgeProps & { parts: string[] }) {

@@ -1,5 +1,5 @@
 import { i18n } from '#i18n';
-import { usePopover } from '../popover';
+import { Popover } from '../popover';
 import type { BadgeDetails, BadgeModel } from '@/utils/portals/badge-model';
 import { Details, stateParts } from './Details';
 
@@ -39,39 +39,35 @@ export function badgeLabel(m: BadgeModel): string {
 }
 
 /** The inline badge: a pill that opens the details on hover, click, Enter or Space. */
-export function Badge(props: BadgeProps) {
-  const { model } = props;
-  const { open, close, rootProps, buttonProps } = usePopover();
-  const noGroup = showsNoGroup(model);
-  return (
-    <span class="b" {...rootProps}>
-      <button
-        {...buttonProps}
-        type="button"
-        class={`p ${model.tone}`}
-        aria-label={badgeLabel(model)}
-      >
-        {stateParts(model).map((text) => (
-          <span class="x">{text}</span>
-        ))}
-        {noGroup && (
-          <span class="x">
-            <span aria-hidden="true">⚠ </span>
-            {i18n.t('pcBadge.noGroup')}
-          </span>
+export class Badge extends Popover<BadgeProps> {
+  override render() {
+    const { model } = this.props;
+    const noGroup = showsNoGroup(model);
+    return (
+      <span class="b" {...this.rootProps()}>
+        <button {...this.buttonProps()} type="button" class={`p ${model.tone}`} aria-label={badgeLabel(model)}>
+          {stateParts(model).map((text) => (
+            <span class="x">{text}</span>
+          ))}
+          {noGroup && (
+            <span class="x">
+              <span aria-hidden="true">⚠ </span>
+              {i18n.t('pcBadge.noGroup')}
+            </span>
+          )}
+          {extraParts(model).map((text) => (
+            <span class="x">{text}</span>
+          ))}
+        </button>
+        {this.state.open && (
+          <Details
+            id="d"
+            loadDetails={this.props.loadDetails}
+            onEnableAutoExtend={this.props.onEnableAutoExtend}
+            onClose={() => this.close(true)}
+          />
         )}
-        {extraParts(model).map((text) => (
-          <span class="x">{text}</span>
-        ))}
-      </button>
-      {open && (
-        <Details
-          id="d"
-          loadDetails={props.loadDetails}
-          onEnableAutoExtend={props.onEnableAutoExtend}
-          onClose={() => close(true)}
-        />
-      )}
-    </span>
-  );
+      </span>
+    );
+  }
 }
