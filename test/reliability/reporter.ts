@@ -5,12 +5,12 @@
  * The tally is written by `tried()` in `./tally.ts`; this reporter clears it
  * when a run starts so every table describes exactly one run.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import { RELIABILITY_AREAS, TALLY_DIR, type ReliabilityArea, type TallyLine } from './tally';
+import { RELIABILITY_AREAS, RUN_ENV, TALLY_ROOT, tallyDir, type ReliabilityArea, type TallyLine } from './tally';
 
-export function readTally(dir = TALLY_DIR): TallyLine[] {
+export function readTally(dir = tallyDir()): TallyLine[] {
   if (!existsSync(dir)) return [];
   const lines: TallyLine[] = [];
   for (const name of readdirSync(dir)) {
@@ -73,13 +73,36 @@ export function formatTable(rows: readonly AreaRow[]): string {
   return ['Reliability and security: what was tried', fmt(header), rule, ...body.slice(0, -1).map(fmt), rule, fmt(body.at(-1)!)].join('\n');
 }
 
+/** Tallies of runs that ended more than a day ago (other runs may be going on right now). */
+function pruneOldRuns(): void {
+  if (!existsSync(TALLY_ROOT)) return;
+  const dayAgo = Date.now() - 86_400_000;
+  for (const name of readdirSync(TALLY_ROOT)) {
+    const path = `${TALLY_ROOT}${name}`;
+    try {
+      if (statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by another run meanwhile.
+    }
+  }
+}
+
 export default class ReliabilityReporter implements Reporter {
+  private run = `${process.pid}-${Date.now()}`;
+
+  onInit(): void {
+    // Before any worker starts: they inherit the run's name and write into its directory.
+    process.env[RUN_ENV] = this.run;
+    pruneOldRuns();
+  }
+
   onTestRunStart(): void {
-    rmSync(TALLY_DIR, { recursive: true, force: true });
+    // Watch mode reruns in the same process: each run starts from an empty tally.
+    rmSync(tallyDir(this.run), { recursive: true, force: true });
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    const lines = readTally();
+    const lines = readTally(tallyDir(this.run));
     if (lines.length === 0) return;
     const states = new Map<string, TestState>();
     const moduleStates = new Map<string, TestState>();

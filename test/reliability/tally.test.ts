@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TALLY_DIR, tried } from './tally';
+import { tallyDir, tried } from './tally';
 import { formatTable, readTally, summarize } from './reporter';
 
 describe('tally', () => {
   it('appends a line naming the area, what, count and the running test', () => {
     tried('audit', 'tally self-check', 0);
-    const file = join(TALLY_DIR, `tally-${process.pid}.jsonl`);
+    const file = join(tallyDir(), `tally-${process.pid}.jsonl`);
     const last = readFileSync(file, 'utf8').trim().split('\n').at(-1)!;
     expect(JSON.parse(last)).toEqual({
       area: 'audit',

@@ -3,10 +3,10 @@
  *
  * Every reliability test names what it tried with `tried(area, what, count)`.
  * Each call appends one JSON line to a per-process file under
- * `test-results/reliability/`, so any vitest worker (thread or fork, unit or
- * e2e project) can write without coordinating with the others. The reporter in
- * `./reporter.ts` clears the directory when a run starts and prints one table
- * per run at the end.
+ * `test-results/reliability/<run>/`, so any vitest worker (thread or fork, unit
+ * or e2e project) can write without coordinating with the others. The reporter
+ * in `./reporter.ts` names the run (an environment variable the workers inherit),
+ * starts it empty and prints one table at its end.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,9 +35,15 @@ export interface TallyLine {
   test: string | null;
 }
 
-export const TALLY_DIR = fileURLToPath(new URL('../../test-results/reliability/', import.meta.url));
+/** Root of every run's tally (`test-results/` is not committed). */
+export const TALLY_ROOT = fileURLToPath(new URL('../../test-results/reliability/', import.meta.url));
+/** Set by the reporter when a run starts; workers inherit it. Two runs at once never mix. */
+export const RUN_ENV = 'GDAP_LENS_RELIABILITY_RUN';
 
-let ensured = false;
+/** The directory of one run's tally (the current run's by default). */
+export function tallyDir(run = process.env[RUN_ENV] ?? 'default'): string {
+  return join(TALLY_ROOT, run.replace(/[^A-Za-z0-9_-]/g, '_'));
+}
 
 function currentTest(): { file: string | null; test: string | null } {
   try {
@@ -56,10 +62,8 @@ export function tried(area: ReliabilityArea, what: string, count = 1): void {
   if (!RELIABILITY_AREAS.includes(area)) throw new Error(`Unknown reliability area: ${String(area)}`);
   if (!Number.isFinite(count) || count < 0) throw new Error(`Bad tally count: ${count}`);
   const line: TallyLine = { area, what, count, ...currentTest() };
-  if (!ensured) {
-    mkdirSync(TALLY_DIR, { recursive: true });
-    ensured = true;
-  }
+  const dir = tallyDir();
+  mkdirSync(dir, { recursive: true });
   // One file per process: appends from one process never interleave with another's.
-  appendFileSync(join(TALLY_DIR, `tally-${process.pid}.jsonl`), `${JSON.stringify(line)}\n`);
+  appendFileSync(join(dir, `tally-${process.pid}.jsonl`), `${JSON.stringify(line)}\n`);
 }
