@@ -9,7 +9,7 @@
  * starts it empty and prints one table at its end.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
@@ -36,7 +36,8 @@ export interface TallyLine {
 }
 
 /** Root of every run's tally (`test-results/` is not committed). */
-export const TALLY_ROOT = fileURLToPath(new URL('../../test-results/reliability/', import.meta.url));
+// A path, not `new URL(...)`: DOM environments (happy-dom) replace the global URL class.
+export const TALLY_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../test-results/reliability/');
 /** Set by the reporter when a run starts; workers inherit it. Two runs at once never mix. */
 export const RUN_ENV = 'GDAP_LENS_RELIABILITY_RUN';
 
