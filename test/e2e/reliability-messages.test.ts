@@ -153,6 +153,33 @@ describe('a web page on partner.microsoft.com', () => {
   });
 });
 
+describe('a web page on the admin center', () => {
+  // Same WXT mechanism as on Partner Center. KNOWN BUG (entrypoints/admin-center.content.ts,
+  // through WXT's ContentScriptContext): the page's event retires it and its stop() takes
+  // every partner badge and the summary away at once.
+  it.fails('cannot retire the content script with the event WXT uses between its own copies', async () => {
+    const page = await browser.newPage();
+    await page.goto('https://admin.microsoft.com/AdminPortal/Home#/partners');
+    const badges = page.locator('[data-gdap-badge][data-partner-name]');
+    const partners = cloud.world.adminCenter.partners.length;
+    try {
+      await expect.poll(() => badges.count(), { timeout: 15_000 }).toBe(partners);
+      const name = `${browser.extensionId}:admin-center:wxt:content-script-started`;
+      await page.evaluate((name) => {
+        document.dispatchEvent(new CustomEvent(name, { detail: { contentScriptName: 'admin-center', messageId: 'page' } }));
+      }, name);
+      tried('messages', "admin center page: WXT's content-script-started event");
+      await page.waitForTimeout(500);
+      expect(await badges.count()).toBe(partners);
+      await page.evaluate(() => (location.hash = '#/homepage'));
+      await page.evaluate(() => (location.hash = '#/partners'));
+      await expect.poll(() => badges.count(), { timeout: 5_000 }).toBe(partners);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('another extension', () => {
   let stranger: Worker;
 
