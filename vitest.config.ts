@@ -4,6 +4,8 @@ import { WxtVitest } from 'wxt/testing';
 export default defineConfig({
   plugins: [WxtVitest()],
   test: {
+    // The default output, plus one table of what the reliability suite tried (test/reliability/tally.ts).
+    reporters: ['default', './test/reliability/reporter.ts'],
     projects: [
       {
         extends: true,
@@ -12,6 +14,15 @@ export default defineConfig({
           include: ['test/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
           testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.{ts,tsx}'],
+          environment: 'node',
+          testTimeout: 30_000,
         },
       },
       {

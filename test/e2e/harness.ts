@@ -4,7 +4,8 @@
  * and the real Microsoft hostnames mapped to the local fake cloud.
  */
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page, type Worker } from 'playwright-core';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,8 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number } | null;
   /** false: the caller handles Ctrl-C and SIGTERM itself (the demo closes everything in order). */
   handleSignals?: boolean;
+  /** Folders of other unpacked extensions to load next to GDAP Lens (e.g. a stranger that messages it). */
+  extraExtensions?: string[];
 }
 
 export interface ConsoleEntry {
@@ -58,6 +61,8 @@ export interface ExtensionBrowser {
   serviceWorker(): Promise<Worker>;
   /** Errors and warnings from every page and the service worker, and uncaught page errors. */
   consoleErrors: ConsoleEntry[];
+  /** Every console message of every page and service worker, of any type (for audits of what is logged). */
+  consoleAll: ConsoleEntry[];
   newPage(): Promise<Page>;
   extensionUrl(path: string): string;
   close(): Promise<void>;
@@ -80,15 +85,22 @@ export function assertProductionBuild(path: string): void {
   if (existsSync(join(path, 'reload'))) throw new Error(`${path} looks like a development build`);
 }
 
+/** The id Chromium gives an unpacked extension: SHA-256 of its absolute path, first 32 hex digits written as a–p. */
+export function unpackedExtensionId(path: string): string {
+  const hex = createHash('sha256').update(realpathSync(path)).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+}
+
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionBrowser> {
   const extensionPath = opts.extensionPath ?? CHROME_BUILD;
   assertProductionBuild(extensionPath);
   const ownProfile = !opts.userDataDir;
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'gdap-lens-profile-'));
+  const extensions = [extensionPath, ...(opts.extraExtensions ?? [])].join(',');
   const args = [
     ...BASE_CHROMIUM_ARGS,
-    `--disable-extensions-except=${extensionPath}`,
-    `--load-extension=${extensionPath}`,
+    `--disable-extensions-except=${extensions}`,
+    `--load-extension=${extensions}`,
     ...(opts.lang ? [`--lang=${opts.lang}`] : []),
     ...(opts.cloud ? opts.cloud.chromiumArgs() : []),
   ];
@@ -103,8 +115,10 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   });
 
   const consoleErrors: ConsoleEntry[] = [];
+  const consoleAll: ConsoleEntry[] = [];
   const watch = (page: Page) => {
     page.on('console', (msg: ConsoleMessage) => {
+      consoleAll.push({ pageUrl: page.url(), type: msg.type(), text: msg.text() });
       if (msg.type() === 'error' || msg.type() === 'warning') {
         consoleErrors.push({ pageUrl: page.url(), type: msg.type(), text: msg.text() });
       }
@@ -113,14 +127,17 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   };
   context.pages().forEach(watch);
   context.on('page', watch);
+  const watchWorker = (w: Worker) => w.on('console', (msg: ConsoleMessage) => consoleAll.push({ pageUrl: w.url(), type: msg.type(), text: msg.text() }));
+  context.serviceWorkers().forEach(watchWorker);
+  context.on('serviceworker', watchWorker);
 
+  // With other extensions loaded, GDAP Lens's worker is the one at its own id.
+  const ownId = opts.extraExtensions?.length ? unpackedExtensionId(extensionPath) : null;
+  const isOwnWorker = (w: Worker) => w.url().startsWith(ownId ? `chrome-extension://${ownId}/` : 'chrome-extension://');
   const serviceWorker = async (): Promise<Worker> => {
-    const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+    const existing = context.serviceWorkers().find(isOwnWorker);
     if (existing) return existing;
-    return context.waitForEvent('serviceworker', {
-      predicate: (w) => w.url().startsWith('chrome-extension://'),
-      timeout: 20_000,
-    });
+    return context.waitForEvent('serviceworker', { predicate: isOwnWorker, timeout: 20_000 });
   };
   const sw = await serviceWorker();
   const extensionId = new URL(sw.url()).host;
@@ -131,6 +148,7 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
     redirectUri: `https://${extensionId}.chromiumapp.org/`,
     serviceWorker,
     consoleErrors,
+    consoleAll,
     newPage: () => context.newPage(),
     extensionUrl: (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`,
     async close() {
@@ -138,6 +156,32 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
       if (ownProfile) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Stops every service worker the way Chrome does when one goes idle (CDP
+ * `ServiceWorker.stopAllWorkers`) and waits until GDAP Lens's worker reports `stopped`.
+ * `page` is any page of the browser (the CDP session is opened on it). The worker starts
+ * again on its next event, e.g. a message. Playwright's own Worker handle goes stale.
+ */
+export async function stopServiceWorkers(browser: ExtensionBrowser, page: Page): Promise<void> {
+  const cdp = await browser.context.newCDPSession(page);
+  try {
+    let status: string | undefined;
+    const own = `chrome-extension://${browser.extensionId}/`;
+    cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+      for (const v of e.versions) if (v.scriptURL.startsWith(own)) status = v.runningStatus;
+    });
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    const until = Date.now() + 10_000;
+    while (status !== 'stopped') {
+      if (Date.now() > until) throw new Error(`the service worker did not stop (status: ${status ?? 'unknown'})`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
 
 /**

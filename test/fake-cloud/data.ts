@@ -769,3 +769,78 @@ function buildAdminCenter(world: World, prng: Prng): World['adminCenter'] {
   ];
   return { tenantId, displayName, partners };
 }
+
+// ---------------------------------------------------------------------------
+// Hostile names planted on purpose (reliability tests)
+// ---------------------------------------------------------------------------
+
+/** The global a hostile name's script sets if it ever runs: tests read it in the page. */
+export const SCRIPT_RAN_FLAG = '__gdapScriptRan';
+
+/** 5,000 characters without a space: the worst case for a layout. */
+export const NAME_5000 = Array.from({ length: 500 }, (_, i) => `Abcdefghi${i % 10}`).join('');
+
+/**
+ * Names that run script if anything renders them as markup (each sets {@link SCRIPT_RAN_FLAG}),
+ * turn text around (U+202E), are 5,000 characters long, or are emoji ZWJ sequences.
+ */
+export const SCRIPT_PROBE_NAMES: readonly string[] = [
+  `<img src=x onerror="window.${SCRIPT_RAN_FLAG}='img'">`,
+  `"><script>window.${SCRIPT_RAN_FLAG}='script'</script>`,
+  `<svg/onload="window.${SCRIPT_RAN_FLAG}='svg'"> Ltd`,
+  'Evil\u202Egnp.exe Trading',
+  NAME_5000,
+  '👨‍👩‍👧‍👦 Family Office 🏳️‍🌈 👩🏽‍💻 Ltd',
+];
+
+export interface PlantedNames {
+  /** Customers renamed, each to SCRIPT_PROBE_NAMES[i]; their relationships carry the same name. */
+  customers: FakeCustomer[];
+  relationships: FakeRelationship[];
+  /** Admin center partners renamed (and their GDAP relationship names). */
+  partners: AdminCenterPartner[];
+}
+
+/**
+ * Plants {@link SCRIPT_PROBE_NAMES} in a generated world, in place: on customers with an
+ * active relationship ending within 30 days without auto-extend (so they also show in the
+ * popup's expiring list) and on those relationships, on the admin center's partners, and as
+ * the partner's own name (the approval page shows it). Call before anything reads the world.
+ */
+export function plantHostileNames(world: World): PlantedNames {
+  const now = world.now.getTime();
+  const planted: PlantedNames = { customers: [], relationships: [], partners: [] };
+  const taken = new Set<string>();
+  for (const rel of world.relationships) {
+    if (planted.customers.length === SCRIPT_PROBE_NAMES.length) break;
+    const tenantId = rel.customer?.tenantId;
+    const end = rel.endDateTime ? Date.parse(rel.endDateTime) : NaN;
+    if (!tenantId || taken.has(tenantId) || rel.status !== 'active' || rel.autoExtendDuration !== 'PT0S') continue;
+    if (!(end > now && end - now <= 30 * DAY_MS)) continue;
+    const customer = world.customers.find((c) => c.tenantId === tenantId);
+    if (!customer) continue;
+    const name = SCRIPT_PROBE_NAMES[planted.customers.length] as string;
+    taken.add(tenantId);
+    customer.displayName = name;
+    planted.customers.push(customer);
+    for (const r of world.relationships) {
+      if (r.customer?.tenantId !== tenantId) continue;
+      r.customer.displayName = name;
+      r.displayName = name;
+      planted.relationships.push(r);
+    }
+  }
+  world.adminCenter.partners.forEach((p, i) => {
+    const name = SCRIPT_PROBE_NAMES[i % SCRIPT_PROBE_NAMES.length] as string;
+    p.displayName = name;
+    if (p.gdapRelationshipName !== undefined) p.gdapRelationshipName = name;
+    planted.partners.push(p);
+  });
+  world.partner.displayName = SCRIPT_PROBE_NAMES[0] as string;
+  const invitation = findInvitationRelationship(world);
+  if (invitation) {
+    invitation.displayName = SCRIPT_PROBE_NAMES[1] as string;
+    planted.relationships.push(invitation);
+  }
+  return planted;
+}

@@ -40,7 +40,14 @@ export type Fault =
   /** TCP reset (socket destroyed) without any answer. */
   | { kind: 'reset' }
   /** No answer at all until the client gives up or the server stops. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /**
+   * Holds the request (body already read) until `gate` resolves, then answers normally. The
+   * request is processed on release even when the client has gone in the meantime: a write
+   * that lands while its answer is lost, as when a service worker is stopped mid-request.
+   * Make one with {@link holdGate}.
+   */
+  | { kind: 'hold'; gate: Promise<void> };
 
 export type FaultKind = Fault['kind'];
 
@@ -150,6 +157,13 @@ function matches(m: FaultMatch, info: FaultRequestInfo): boolean {
     }
   }
   return true;
+}
+
+/** A gate for a `hold` fault: requests matching the rule wait until `release()`. */
+export function holdGate(): { gate: Promise<void>; release(): void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  return { gate, release };
 }
 
 // ---------------------------------------------------------------------------

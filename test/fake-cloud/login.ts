@@ -199,6 +199,8 @@ export class FakeLogin {
   private sessionActive = true;
   /** Every token request, in order. */
   readonly tokenLog: TokenLogEntry[] = [];
+  /** Every access, refresh and ID token handed out, in order: audits look for them where they must not be. */
+  readonly issuedTokens: Array<{ kind: 'access' | 'refresh' | 'id'; token: string }> = [];
 
   constructor(
     private readonly world: World,
@@ -655,8 +657,13 @@ export class FakeLogin {
       const refresh = `1.A${base64url(randomBytes(96))}`;
       this.refreshTokens.set(refresh, { clientId: app.clientId, userId: user.objectId, requestedScopes: requested, sessionStartMs, nonce, used: false });
       body.refresh_token = refresh;
+      this.issuedTokens.push({ kind: 'refresh', token: refresh });
     }
-    if (requested.includes('openid')) body.id_token = this.issueIdToken(user, app.clientId, nonce);
+    if (requested.includes('openid')) {
+      body.id_token = this.issueIdToken(user, app.clientId, nonce);
+      this.issuedTokens.push({ kind: 'id', token: body.id_token as string });
+    }
+    this.issuedTokens.push({ kind: 'access', token: accessToken });
     return body;
   }
 

@@ -13,6 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { makeCertificate } from './cert';
 import { generateWorld } from './data';
@@ -132,6 +133,9 @@ export async function startFakeCloud(opts: StartFakeCloudOptions = {}): Promise<
   const sockets = new Set<Socket>();
   const sleepers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let stopped = false;
+  let onStop = (): void => undefined;
+  /** Resolves when stop() is called: held requests stop waiting. */
+  const stopping = new Promise<void>((resolve) => (onStop = resolve));
 
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -191,6 +195,29 @@ export async function startFakeCloud(opts: StartFakeCloudOptions = {}): Promise<
         case 'hang':
           // Never answer; stop() destroys the socket.
           return;
+        case 'hold': {
+          // Read the body now: the client may be gone (and the socket with it) by the release.
+          const chunks: Buffer[] = [];
+          try {
+            for await (const chunk of req) chunks.push(chunk as Buffer);
+          } catch {
+            return;
+          }
+          await Promise.race([fault.gate, stopping]);
+          if (stopped) return;
+          const handler = handlers.get(host);
+          if (!handler) return notFound(res);
+          const replay = Object.assign(Readable.from(chunks), {
+            headers: req.headers,
+            rawHeaders: req.rawHeaders,
+            method: req.method,
+            url: req.url,
+            httpVersion: req.httpVersion,
+            socket: req.socket,
+          }) as unknown as IncomingMessage;
+          if (!(await handler(replay, res, url, ctx))) notFound(res);
+          return;
+        }
         case 'truncated-json':
           truncateResponse(res, fault);
           break;
@@ -261,6 +288,7 @@ export async function startFakeCloud(opts: StartFakeCloudOptions = {}): Promise<
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      onStop();
       graph.stop();
       for (const s of sleepers) {
         clearTimeout(s.timer);

@@ -1,6 +1,10 @@
 import * as v from 'valibot';
 import { PAYLOADS, POLICY, type Command, type Payload, type Results } from './protocol';
 import { isOwnSender, type SenderLike } from './guard';
+import { ADMIN_CENTER_MATCHES, PARTNER_CENTER_MATCHES } from '../portals/hosts';
+
+/** Hosts our content scripts run on (from their match patterns): the only web pages a sender with our id may be on. */
+export const CONTENT_SCRIPT_HOSTS: readonly string[] = [...PARTNER_CENTER_MATCHES, ...ADMIN_CENTER_MATCHES].map((m) => new URL(m.replace('/*', '/')).host);
 
 export type Handlers = { [C in Command]: (data: Payload<C>, sender: SenderLike) => Promise<Results[C]> | Results[C] };
 
@@ -9,10 +13,12 @@ export interface RouterOptions {
   ownId: string;
   /** browser.runtime.getURL('/') — e.g. chrome-extension://<id>/ */
   ownOrigin: string;
+  /** Hosts of the pages our content scripts run on ({@link CONTENT_SCRIPT_HOSTS} by default). */
+  contentScriptHosts?: readonly string[];
 }
 
 /** Why a message was dropped; for tests and debugging, never sent back. */
-export type DropReason = 'unknown-command' | 'foreign-sender' | 'not-an-extension-page' | 'invalid-payload';
+export type DropReason = 'unknown-command' | 'foreign-sender' | 'not-an-extension-page' | 'unknown-page' | 'invalid-payload';
 
 export interface Router {
   /**
@@ -35,13 +41,28 @@ function isExtensionPage(sender: SenderLike, ownOrigin: string): boolean {
   return typeof sender.url === 'string' && sender.url.startsWith(ownOrigin);
 }
 
+/** A content script's sender: an https page on one of the portals (exact host, default port). */
+function isKnownPortalPage(sender: SenderLike, hosts: ReadonlySet<string>): boolean {
+  if (typeof sender.url !== 'string') return false;
+  try {
+    const url = new URL(sender.url);
+    return url.protocol === 'https:' && hosts.has(url.host);
+  } catch {
+    return false;
+  }
+}
+
 export function createRouter(handlers: Handlers, opts: RouterOptions): Router {
   const origin = opts.ownOrigin.endsWith('/') ? opts.ownOrigin : `${opts.ownOrigin}/`;
+  const portalHosts = new Set(opts.contentScriptHosts ?? CONTENT_SCRIPT_HOSTS);
   return {
     async dispatch(command, data, sender) {
       if (!isCommand(command)) return { handled: false, reason: 'unknown-command' };
       if (!sender || !isOwnSender(sender, opts.ownId)) return { handled: false, reason: 'foreign-sender' };
-      if (POLICY[command] === 'page' && !isExtensionPage(sender, origin)) return { handled: false, reason: 'not-an-extension-page' };
+      const fromPage = isExtensionPage(sender, origin);
+      if (POLICY[command] === 'page' && !fromPage) return { handled: false, reason: 'not-an-extension-page' };
+      // Our content scripts only run on the portals: our id on any other page is not ours to answer.
+      if (!fromPage && !isKnownPortalPage(sender, portalHosts)) return { handled: false, reason: 'unknown-page' };
       const parsed = v.safeParse(PAYLOADS[command], data);
       if (!parsed.success) return { handled: false, reason: 'invalid-payload' };
       const handler = handlers[command] as (d: unknown, s: SenderLike) => unknown;
