@@ -8,7 +8,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mountBadge, type MountedBadge } from '@/components/badge/mount';
 import { BADGE_CSS } from '@/components/badge/styles';
-import { relationshipBadgeModel } from '@/utils/portals/badge-model';
+import { badgeDetails, relationshipBadgeModel } from '@/utils/portals/badge-model';
 import { csvField, relationshipCsvRow, relationshipsCsv } from '@/utils/gdap/csv';
 import { relationshipState } from '@/utils/gdap/state';
 import { NOW, TENANT, rel, view } from '../unit/badge-fixtures';
@@ -50,7 +50,7 @@ describe('badge details', () => {
     const v = view(r);
     const anchor = document.createElement('div');
     document.body.append(anchor);
-    const badge = mountBadge(anchor, { relationshipId: r.id }, { model: relationshipBadgeModel(v, NOW), loadDetails: async () => [v], now: () => NOW });
+    const badge = mountBadge(anchor, { relationshipId: r.id }, { model: relationshipBadgeModel(v, NOW), loadDetails: async () => badgeDetails([v], NOW) });
     mounted.push(badge);
     const root = badge.host.shadowRoot!;
     await flush();

@@ -29,6 +29,8 @@ const VALID: { [C in Command]: unknown } = {
   getCustomerRelationships: { tenantId: T1 },
   getRelationship: { id: 'rel-1' },
   getRelationships: { ids: ['rel-1'] },
+  getBadges: { tenantIds: [T1], relationshipIds: ['rel-1'] },
+  getBadgeDetails: { tenantId: T1 },
   getExpiring: { days: 30 },
   signIn: undefined,
   signOut: undefined,
