@@ -2,6 +2,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { ADMIN_CENTER_MATCHES } from '@/utils/portals/hosts';
 import { detectAdminCenterPage } from '@/utils/portals/admin-center';
 import { observeDeep } from '@/utils/portals/observe';
+import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
 import { ADMIN_PROPS, startAdminCenter } from '@/utils/features/admin-center';
 import { mountApprovalPanel, mountPartnerBadge, mountSummary } from '@/components/admin/mount';
 
@@ -9,17 +10,21 @@ export default defineContentScript({
   matches: ADMIN_CENTER_MATCHES,
   runAt: 'document_idle',
   main(ctx) {
+    // Not WXT's ctx: a page can invalidate that one (see utils/portals/lifetime.ts).
+    const life = scriptLifetime(ctx);
     const feature = startAdminCenter({
       doc: document,
       page: () => detectAdminCenterPage(location.href),
       mounts: { badge: mountPartnerBadge, summary: mountSummary, approval: mountApprovalPanel },
       props: ADMIN_PROPS,
     });
-    const tick = () => feature.scan();
-    const observation = observeDeep(document, tick, { signal: ctx.signal });
-    ctx.addEventListener(window, 'hashchange', tick);
-    ctx.addEventListener(window, 'wxt:locationchange', () => setTimeout(tick, 0));
-    ctx.onInvalidated(() => {
+    const tick = () => {
+      if (!life.ended()) feature.scan();
+    };
+    const observation = observeDeep(document, tick, { signal: life.signal });
+    window.addEventListener('hashchange', tick, { signal: life.signal });
+    watchUrl(() => setTimeout(tick, 0), { signal: life.signal });
+    life.signal.addEventListener('abort', () => {
       observation.disconnect();
       feature.stop();
     });

@@ -2,6 +2,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { PARTNER_CENTER_MATCHES } from '@/utils/portals/hosts';
 import { detectPartnerCenterPage, findBadgeTargets } from '@/utils/portals/partner-center';
 import { observeDeep } from '@/utils/portals/observe';
+import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
 import { needsSignInPrompt } from '@/utils/portals/prompt';
 import { createRuntimeApi } from '@/utils/messaging/client';
 import { startPartnerCenterBadges, type PartnerCenterBadges } from '@/utils/features/partner-center-badges';
@@ -14,6 +15,8 @@ export default defineContentScript({
   matches: PARTNER_CENTER_MATCHES,
   runAt: 'document_idle',
   main(ctx) {
+    // Not WXT's ctx: a page can invalidate that one (see utils/portals/lifetime.ts).
+    const life = scriptLifetime(ctx);
     const api = createRuntimeApi();
     let url = location.href;
     const page = () => detectPartnerCenterPage(url);
@@ -24,6 +27,7 @@ export default defineContentScript({
     let dismissed = false;
 
     const tick = () => {
+      if (life.ended()) return;
       try {
         const p = page();
         const wantBadges = p !== null && prompting === false;
@@ -55,20 +59,23 @@ export default defineContentScript({
       tick();
     };
 
-    const observation = observeDeep(document, tick, { signal: ctx.signal });
-    // The Navigation API announces a change before it commits: read the event's URL, not location.
-    ctx.addEventListener(window, 'wxt:locationchange', (event) => {
-      url = event.newUrl.href;
-      tick();
-    });
+    const observation = observeDeep(document, tick, { signal: life.signal });
+    watchUrl(
+      (next) => {
+        url = next;
+        tick();
+      },
+      { signal: life.signal },
+    );
     // Sign-in, sync and cache changes arrive without a reload.
     const unsubscribe = api.onChange(() => {
       void recheckStatus().then(() => badges?.refresh());
     });
     // Days left are computed by the background when asked: re-ask now and then so that a
     // page left open over days keeps counting down.
-    ctx.setInterval(() => void badges?.refresh(), REFRESH_MS);
-    ctx.onInvalidated(() => {
+    const refresh = setInterval(() => void (life.ended() || badges?.refresh()), REFRESH_MS);
+    life.signal.addEventListener('abort', () => {
+      clearInterval(refresh);
       unsubscribe();
       observation.disconnect();
       badges?.stop();
