@@ -1,4 +1,4 @@
-import { i18n } from '#i18n';
+import { t } from '../text';
 import { Popover } from '../popover';
 import type { BadgeDetails, BadgeModel } from '@/utils/portals/badge-model';
 import { Details, stateParts } from './Details';
@@ -20,11 +20,11 @@ export interface BadgeProps {
 /** What the pill adds after the state, days and R16 warning: auto-extend, roles, relationships. */
 export function extraParts(m: BadgeModel): string[] {
   const parts: string[] = [];
-  if (m.autoExtend === 'off') parts.push(i18n.t('pcBadge.autoOff'));
-  if (m.autoExtend === 'not-allowed') parts.push(i18n.t('pcBadge.autoNotAllowed'));
+  if (m.autoExtend === 'off') parts.push(t('pcBadge.autoOff'));
+  if (m.autoExtend === 'not-allowed') parts.push(t('pcBadge.autoNotAllowed'));
   const live = m.state === 'pending' || m.state === 'active' || m.state === 'expiring' || m.state === 'unknown';
-  if (live && m.roleCount > 0) parts.push(i18n.t('pcBadge.roles', m.roleCount));
-  if (m.relationshipCount > 1) parts.push(i18n.t('pcBadge.relationships', m.relationshipCount));
+  if (live && m.roleCount > 0) parts.push(t('pcBadge.roles', m.roleCount));
+  if (m.relationshipCount > 1) parts.push(t('pcBadge.relationships', m.relationshipCount));
   return parts;
 }
 
@@ -32,10 +32,10 @@ const showsNoGroup = (m: BadgeModel) => m.noSecurityGroup && (m.state === 'activ
 
 /** The button's accessible name: one sentence with the state and the days, as the pill reads. */
 export function badgeLabel(m: BadgeModel): string {
-  const parts = m.state === 'none' ? [i18n.t('pcBadge.noneLong')] : stateParts(m);
-  if (m.state === 'expired' || m.state === 'terminated') parts.push(i18n.t('pcBadge.endedLong'));
-  if (showsNoGroup(m)) parts.push(i18n.t('pcBadge.noGroup'));
-  return i18n.t('pcBadge.label', [[...parts, ...extraParts(m)].join(', ')]);
+  const parts = m.state === 'none' ? [t('pcBadge.noneLong')] : stateParts(m);
+  if (m.state === 'expired' || m.state === 'terminated') parts.push(t('pcBadge.endedLong'));
+  if (showsNoGroup(m)) parts.push(t('pcBadge.noGroup'));
+  return t('pcBadge.label', [[...parts, ...extraParts(m)].join(', ')]);
 }
 
 /** The inline badge: a pill that opens the details on hover, click, Enter or Space. */
@@ -52,7 +52,7 @@ export class Badge extends Popover<BadgeProps> {
           {noGroup && (
             <span class="x">
               <span aria-hidden="true">⚠ </span>
-              {i18n.t('pcBadge.noGroup')}
+              {t('pcBadge.noGroup')}
             </span>
           )}
           {extraParts(model).map((text) => (

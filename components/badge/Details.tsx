@@ -1,5 +1,5 @@
 import { Component } from 'preact';
-import { i18n } from '#i18n';
+import { t } from '../text';
 import type { BadgeDetails, BadgeModel, RelationshipDetails } from '@/utils/portals/badge-model';
 import type { BadgeActionResult } from './Badge';
 
@@ -16,15 +16,15 @@ export function formatDate(iso: string): string {
   return new Intl.DateTimeFormat(uiLanguage(), { year: 'numeric', month: 'short', day: 'numeric' }).format(date);
 }
 
-export const days = (n: number) => i18n.t('pcBadge.days', n);
+export const days = (n: number) => t('pcBadge.days', n);
 
 /** State word plus days, the first words of the pill: "Active", "access ends in 245 days". */
 export function stateParts(m: Pick<BadgeModel, 'state' | 'daysLeft' | 'autoExtend'>): string[] {
-  const parts = [i18n.t(`pcBadge.state.${m.state}`)];
+  const parts = [t(`pcBadge.state.${m.state}`)];
   if (m.daysLeft === null) return parts;
-  if (m.state === 'pending') parts.push(i18n.t('pcBadge.lapsesIn', [days(m.daysLeft)]));
-  else if (m.autoExtend === 'on') parts.push(i18n.t('pcBadge.autoExtendsIn', [days(m.daysLeft)]));
-  else parts.push(i18n.t('pcBadge.endsIn', [days(m.daysLeft)]));
+  if (m.state === 'pending') parts.push(t('pcBadge.lapsesIn', [days(m.daysLeft)]));
+  else if (m.autoExtend === 'on') parts.push(t('pcBadge.autoExtendsIn', [days(m.daysLeft)]));
+  else parts.push(t('pcBadge.endsIn', [days(m.daysLeft)]));
   return parts;
 }
 
@@ -38,8 +38,8 @@ export interface DetailsProps {
 
 /** A message key from the background; unknown keys fall back to a generic sentence. */
 function message(key: string | undefined): string {
-  const text = key ? (i18n.t as (k: string) => string)(key) : '';
-  return text || i18n.t('pcBadge.actionFailed');
+  const text = key ? (t as (k: string) => string)(key) : '';
+  return text || t('pcBadge.actionFailed');
 }
 
 const EMPTY: BadgeDetails = { relationships: [], lockoutRecoveryMissing: false };
@@ -74,18 +74,18 @@ export class Details extends Component<DetailsProps, { details: BadgeDetails | n
     const { id, onEnableAutoExtend, onClose } = this.props;
     const { details, failed } = this.state;
     return (
-      <div class="d" id={id} role="dialog" aria-label={i18n.t('pcBadge.dialog')}>
-        <button type="button" class="c" aria-label={i18n.t('pcBadge.close')} onClick={onClose}>
+      <div class="d" id={id} role="dialog" aria-label={t('pcBadge.dialog')}>
+        <button type="button" class="c" aria-label={t('pcBadge.close')} onClick={onClose}>
           ×
         </button>
         {details === null ? (
-          <div role="status">{i18n.t(failed ? 'pcBadge.loadFailed' : 'pcBadge.loading')}</div>
+          <div role="status">{t(failed ? 'pcBadge.loadFailed' : 'pcBadge.loading')}</div>
         ) : details.relationships.length === 0 ? (
-          <div>{i18n.t('pcBadge.empty')}</div>
+          <div>{t('pcBadge.empty')}</div>
         ) : (
           details.relationships.map((d) => <Relationship key={d.id} d={d} onEnableAutoExtend={onEnableAutoExtend} reload={this.load} />)
         )}
-        {details?.lockoutRecoveryMissing && <p>{i18n.t('pcBadge.lockout')}</p>}
+        {details?.lockoutRecoveryMissing && <p>{t('pcBadge.lockout')}</p>}
       </div>
     );
   }
@@ -106,25 +106,20 @@ class Relationship extends Component<RelationshipProps, { busy: boolean; note: s
   override render() {
     const { d, onEnableAutoExtend, reload } = this.props;
     const { busy, note, manualCopy } = this.state;
-    const setBusy = (busy: boolean) => this.setState({ busy });
-    const setNote = (note: string) => this.setState({ note });
-    const setManualCopy = (manualCopy: boolean) => this.setState({ manualCopy });
     const m = d.model;
     const line = (text: string) => <div>{text}</div>;
     const date = (iso: string | null) => (iso ? formatDate(iso) : '');
 
     const enable = async () => {
       if (!onEnableAutoExtend) return;
-      setBusy(true);
-      setNote(i18n.t('pcBadge.working'));
+      this.setState({ busy: true, note: t('pcBadge.working') });
       let result: BadgeActionResult;
       try {
         result = await onEnableAutoExtend(d.id);
       } catch {
         result = { ok: false };
       }
-      setBusy(false);
-      setNote(result.ok ? i18n.t('pcBadge.enabled') : message(result.messageKey));
+      this.setState({ busy: false, note: result.ok ? t('pcBadge.enabled') : message(result.messageKey) });
       if (result.ok) reload();
     };
     const copy = async () => {
@@ -132,11 +127,9 @@ class Relationship extends Component<RelationshipProps, { busy: boolean; note: s
       if (!url) return;
       try {
         await navigator.clipboard.writeText(url);
-        setManualCopy(false);
-        setNote(i18n.t('pcBadge.copied'));
+        this.setState({ manualCopy: false, note: t('pcBadge.copied') });
       } catch {
-        setManualCopy(true);
-        setNote(i18n.t('pcBadge.copyFailed'));
+        this.setState({ manualCopy: true, note: t('pcBadge.copyFailed') });
       }
     };
 
@@ -144,33 +137,33 @@ class Relationship extends Component<RelationshipProps, { busy: boolean; note: s
     const ended = m.state === 'expired' || m.state === 'terminated';
     return (
       <section class="r">
-        <div class="n">{d.name.trim() || i18n.t('pcBadge.unnamed')}</div>
+        <div class="n">{d.name.trim() || t('pcBadge.unnamed')}</div>
         <div class={`s ${m.tone}`}>{stateParts(m).join(' · ')}</div>
-        {m.state === 'pending' && d.created && line(i18n.t('pcBadge.requested', [date(d.created)]))}
-        {d.start && line(i18n.t('pcBadge.started', [date(d.start)]))}
+        {m.state === 'pending' && d.created && line(t('pcBadge.requested', [date(d.created)]))}
+        {d.start && line(t('pcBadge.started', [date(d.start)]))}
         {d.end &&
           line(
             m.state === 'pending'
-              ? i18n.t('pcBadge.lapses', [date(d.end)])
+              ? t('pcBadge.lapses', [date(d.end)])
               : ended
-                ? i18n.t('pcBadge.accessEnded', [date(d.end)])
+                ? t('pcBadge.accessEnded', [date(d.end)])
                 : d.nextAutoExtend
-                  ? i18n.t('pcBadge.nextAutoExtend', [date(d.nextAutoExtend)])
-                  : i18n.t('pcBadge.accessEnds', [date(d.end)]),
+                  ? t('pcBadge.nextAutoExtend', [date(d.nextAutoExtend)])
+                  : t('pcBadge.accessEnds', [date(d.end)]),
           )}
-        {live && m.autoExtend === 'on' && line(i18n.t('pcBadge.autoOn'))}
-        {live && m.autoExtend === 'off' && line(i18n.t('pcBadge.autoOffLong'))}
-        {live && m.autoExtend === 'not-allowed' && line(i18n.t('pcBadge.autoNotAllowedLong'))}
+        {live && m.autoExtend === 'on' && line(t('pcBadge.autoOn'))}
+        {live && m.autoExtend === 'off' && line(t('pcBadge.autoOffLong'))}
+        {live && m.autoExtend === 'not-allowed' && line(t('pcBadge.autoNotAllowedLong'))}
         {live && m.noSecurityGroup && (
           <div class="w">
             <span aria-hidden="true">⚠ </span>
-            {i18n.t('pcBadge.noGroupLong')}
+            {t('pcBadge.noGroupLong')}
           </div>
         )}
-        {(m.state === 'expiring' || ended) && line(i18n.t('pcBadge.subscriptions'))}
+        {(m.state === 'expiring' || ended) && line(t('pcBadge.subscriptions'))}
         {d.roles.length > 0 && (
           <>
-            {line(i18n.t('pcBadge.rolesTitle', [d.roles.length]))}
+            {line(t('pcBadge.rolesTitle', [d.roles.length]))}
             <ul>
               {d.roles.map((r) => (
                 <li key={r.id} class={r.risk}>
@@ -183,23 +176,23 @@ class Relationship extends Component<RelationshipProps, { busy: boolean; note: s
         <div class="a">
           {d.partnerCenterUrl && (
             <a href={d.partnerCenterUrl} target="_blank" rel="noopener noreferrer">
-              {i18n.t('pcBadge.openPartnerCenter')}
+              {t('pcBadge.openPartnerCenter')}
             </a>
           )}
           {onEnableAutoExtend && d.actions.includes('enable-auto-extend') && (
             <button type="button" data-action="enable-auto-extend" disabled={busy} onClick={enable}>
-              {i18n.t('pcBadge.enableAutoExtend')}
+              {t('pcBadge.enableAutoExtend')}
             </button>
           )}
           {d.actions.includes('copy-invitation') && (
             <button type="button" data-action="copy-invitation" onClick={copy}>
-              {i18n.t('pcBadge.copyInvitation')}
+              {t('pcBadge.copyInvitation')}
             </button>
           )}
         </div>
         <div role="status">{note}</div>
         {manualCopy && d.invitationUrl && (
-          <input readOnly value={d.invitationUrl} aria-label={i18n.t('pcBadge.copyInvitation')} onFocus={(e) => e.currentTarget.select()} />
+          <input readOnly value={d.invitationUrl} aria-label={t('pcBadge.copyInvitation')} onFocus={(e) => e.currentTarget.select()} />
         )}
       </section>
     );

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { fakeBrowser } from 'wxt/testing';
+import { forgetTexts } from '@/components/text';
 import { generateChromeMessages, parseMessagesFile } from '@wxt-dev/i18n/build';
 
 export type TestLocale = 'en' | 'ko';
@@ -40,6 +41,7 @@ export async function useLocale(locale: TestLocale): Promise<(key: string, ...su
     const m = messages[key.replaceAll('.', '_')]?.message;
     return m === undefined ? '' : substitute(m, subs);
   };
+  forgetTexts();
   fakeBrowser.i18n.getMessage = ((name: string, subs?: string | string[]) =>
     lookup(name, ...(subs === undefined ? [] : Array.isArray(subs) ? subs : [subs]))) as typeof fakeBrowser.i18n.getMessage;
   if (typeof document !== 'undefined') document.documentElement.lang = locale;

@@ -89,6 +89,8 @@ const CUSTOMER_ROW_ID = new RegExp(`^row-(${GUID})$`, 'i');
 /** `/customers/{tenantId}`, optionally `/adminrelationships[/{relationshipId}]`, anywhere in a path. */
 const LINK_PATH = new RegExp(`/customers/(${GUID})(?:/adminrelationships(?:/([^/]+))?)?(?:/|$)`, 'i');
 const RELATIONSHIP_ID = new RegExp(`^${OPAQUE}$`);
+/** What every href LINK_PATH can match contains (in any case; percent-escapes never match it). */
+const CUSTOMERS_IN_HREF = /customers\//i;
 const PARTNER_CENTER_HOST = 'partner.microsoft.com';
 
 interface LinkInfo {
@@ -236,7 +238,8 @@ function baseUrlOf(doc: Document): URL {
 /** A link to a customer (and maybe one of its relationships) on Partner Center itself, or null. */
 function parseLink(el: Element, base: URL): LinkInfo | null {
   const href = el.getAttribute('href');
-  if (!href) return null;
+  // Most links on a page name no customer: skip them before parsing a URL (a grid has thousands).
+  if (!href || !CUSTOMERS_IN_HREF.test(href)) return null;
   let url: URL;
   try {
     url = new URL(href, base);
