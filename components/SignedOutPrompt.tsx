@@ -1,8 +1,12 @@
 import { Component } from 'preact';
 import { i18n } from '#i18n';
-import { mountShadowHost, styleAdopter } from './shadow-host';
+import type { PromptReason } from '@/utils/portals/prompt';
+import { mountShadowHost, styleAdopter, type MountedHost } from './shadow-host';
 
 export interface SignedOutPromptProps {
+  /** `sign-in`: not signed in; `sync`: signed in, nothing cached yet (utils/portals/prompt.ts). */
+  reason: PromptReason;
+  /** Opens the options page, where the partner signs in or syncs. */
   onSignIn: () => void;
   onDismiss?: () => void;
 }
@@ -16,13 +20,13 @@ export class SignedOutPrompt extends Component<SignedOutPromptProps, { open: boo
 
   override render() {
     if (!this.state.open) return null;
-    const { onSignIn, onDismiss } = this.props;
-    const text = i18n.t('prompt.signedOut');
+    const { reason, onSignIn, onDismiss } = this.props;
+    const text = i18n.t(reason === 'sync' ? 'prompt.notSynced' : 'prompt.signedOut');
     return (
       <div class="g" role="status" aria-label={text}>
         <span>{text}</span>
         <button type="button" class="p" onClick={onSignIn}>
-          {i18n.t('prompt.openOptions')}
+          {i18n.t(reason === 'sync' ? 'prompt.openToSync' : 'prompt.openOptions')}
         </button>
         <button
           type="button"
@@ -56,7 +60,7 @@ const addStyles = styleAdopter(SIGNED_OUT_PROMPT_CSS);
  * Mounts the prompt in its own shadow host at the end of <body>. The host is the page's
  * one "signed-out" badge: `data-gdap-badge`, `data-state="signed-out"`.
  */
-export function mountSignedOutPrompt(doc: Document, props: SignedOutPromptProps): { host: HTMLElement; remove(): void } {
+export function mountSignedOutPrompt(doc: Document, props: SignedOutPromptProps): MountedHost<SignedOutPromptProps> {
   return mountShadowHost(
     {
       component: SignedOutPrompt,

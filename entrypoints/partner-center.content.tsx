@@ -3,7 +3,7 @@ import { PARTNER_CENTER_MATCHES } from '@/utils/portals/hosts';
 import { detectPartnerCenterPage, findBadgeTargets } from '@/utils/portals/partner-center';
 import { observeDeep } from '@/utils/portals/observe';
 import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
-import { needsSignInPrompt } from '@/utils/portals/prompt';
+import { pagePrompt, type PromptReason } from '@/utils/portals/prompt';
 import { createRuntimeApi } from '@/utils/messaging/client';
 import { startPartnerCenterBadges, type PartnerCenterBadges } from '@/utils/features/partner-center-badges';
 import { mountBadge } from '@/components/badge/mount';
@@ -20,17 +20,18 @@ export default defineContentScript({
     const api = createRuntimeApi();
     let url = location.href;
     const page = () => detectPartnerCenterPage(url);
-    /** null until the background answered; then whether to prompt instead of badging. */
-    let prompting: boolean | null = null;
+    /** undefined until the background answered; then why to prompt instead of badging (null: badges). */
+    let prompting: PromptReason | null | undefined;
     let badges: PartnerCenterBadges | null = null;
     let prompt: ReturnType<typeof mountSignedOutPrompt> | null = null;
     let dismissed = false;
+    let shownReason: PromptReason | null = null;
 
     const tick = () => {
       if (life.ended()) return;
       try {
         const p = page();
-        const wantBadges = p !== null && prompting === false;
+        const wantBadges = p !== null && prompting === null;
         if (!wantBadges && badges) {
           badges.stop();
           badges = null;
@@ -40,22 +41,27 @@ export default defineContentScript({
           void badges.scan();
         }
         // One prompt, only where the page has something GDAP Lens would badge.
-        const wantPrompt = p !== null && prompting === true && !dismissed && (prompt !== null || findBadgeTargets(document, p).length > 0);
-        if (wantPrompt && !prompt) {
-          prompt = mountSignedOutPrompt(document, {
+        const wantPrompt = p !== null && !!prompting && !dismissed && (prompt !== null || findBadgeTargets(document, p).length > 0);
+        if (wantPrompt) {
+          const props = {
+            reason: prompting as PromptReason,
             onSignIn: () => void api.send('openOptions').catch(() => undefined),
             onDismiss: () => (dismissed = true),
-          });
-        } else if (!wantPrompt && prompt) {
+          };
+          if (!prompt) prompt = mountSignedOutPrompt(document, props);
+          else if (shownReason !== props.reason) prompt.update(props);
+          shownReason = props.reason;
+        } else if (prompt) {
           prompt.remove();
           prompt = null;
+          shownReason = null;
         }
       } catch {
         // Never throw into the page: an unrecognised or changed page gets nothing.
       }
     };
     const recheckStatus = async () => {
-      prompting = await needsSignInPrompt(api);
+      prompting = await pagePrompt(api);
       tick();
     };
 

@@ -92,6 +92,9 @@ describe('the database deleted under the running extension', () => {
     await fresh.goto(PC_LIST);
     await expect.poll(() => fresh.locator('[data-gdap-prompt]').count(), { timeout: 15_000 }).toBe(1);
     expect(await fresh.locator('[data-gdap-badge][data-tenant-id]').count()).toBe(0);
+    // Still signed in: it says a sync is missing, not that the partner must sign in.
+    await expect.poll(() => fresh.locator('[data-gdap-prompt]').getByRole('status').textContent()).toContain('nothing is synced yet');
+    expect(await fresh.locator('[data-gdap-prompt]').getByRole('button', { name: 'Open GDAP Lens' }).count()).toBe(1);
 
     // The next sync restores everything; the open page gets its badges without a reload.
     await popup.bringToFront();

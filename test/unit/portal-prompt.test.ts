@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needsSignInPrompt } from '@/utils/portals/prompt';
+import { pagePrompt } from '@/utils/portals/prompt';
 import type { StatusView } from '@/utils/messaging/protocol';
 import { DEFAULT_SETTINGS } from '@/utils/settings';
 
@@ -16,17 +16,17 @@ const api = (status: StatusView | undefined | Error) => ({
 
 describe('the page prompt', () => {
   it.each([
-    ['signed out', { auth: { state: 'signed-out' }, sync: sync(null), settings: DEFAULT_SETTINGS } as StatusView, true],
-    ['not configured', { auth: { state: 'not-configured' }, sync: sync(null), settings: DEFAULT_SETTINGS } as StatusView, true],
-    ['sign-in required', { auth: { state: 'sign-in-required', account }, sync: sync('2026-11-20T00:00:00Z'), settings: DEFAULT_SETTINGS } as StatusView, true],
-    ['signed in, never synced', { auth: { state: 'signed-in', account }, sync: sync(null), settings: DEFAULT_SETTINGS } as StatusView, true],
-    ['signed in with data', { auth: { state: 'signed-in', account }, sync: sync('2026-11-20T00:00:00Z'), settings: DEFAULT_SETTINGS } as StatusView, false],
+    ['signed out', { auth: { state: 'signed-out' }, sync: sync(null), settings: DEFAULT_SETTINGS } as StatusView, 'sign-in'],
+    ['not configured', { auth: { state: 'not-configured' }, sync: sync(null), settings: DEFAULT_SETTINGS } as StatusView, 'sign-in'],
+    ['sign-in required', { auth: { state: 'sign-in-required', account }, sync: sync('2026-11-20T00:00:00Z'), settings: DEFAULT_SETTINGS } as StatusView, 'sign-in'],
+    ['signed in, never synced (or the cache was lost)', { auth: { state: 'signed-in', account }, sync: sync(null), settings: DEFAULT_SETTINGS } as StatusView, 'sync'],
+    ['signed in with data', { auth: { state: 'signed-in', account }, sync: sync('2026-11-20T00:00:00Z'), settings: DEFAULT_SETTINGS } as StatusView, null],
   ])('%s → %s', async (_name, status, expected) => {
-    expect(await needsSignInPrompt(api(status))).toBe(expected);
+    expect(await pagePrompt(api(status))).toBe(expected);
   });
 
   it('is a quiet no when the background cannot answer', async () => {
-    expect(await needsSignInPrompt(api(new Error('Could not establish connection')))).toBe(false);
-    expect(await needsSignInPrompt(api(undefined))).toBe(false);
+    expect(await pagePrompt(api(new Error('Could not establish connection')))).toBeNull();
+    expect(await pagePrompt(api(undefined))).toBeNull();
   });
 });
