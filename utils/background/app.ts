@@ -320,8 +320,7 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
   }
 
   async function syncStatus(): Promise<SyncStatusView> {
-    const meta = await cache.getSyncMeta();
-    const hint = await p.local.get(HINT_KEY);
+    const [meta, hint] = await Promise.all([cache.getSyncMeta(), p.local.get(HINT_KEY)]);
     const m = meta.value;
     return {
       running: scheduler.running,
@@ -338,11 +337,11 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
   const handlers: Handlers = {
     openOptions: () => p.openOptions(),
 
-    getStatus: async (): Promise<StatusView> => ({
-      auth: await auth.status(),
-      sync: await syncStatus(),
-      settings: await loadSettings(p.local),
-    }),
+    getStatus: async (): Promise<StatusView> => {
+      // Independent reads, side by side: every page and popup opens with this.
+      const [authStatus, sync, settings] = await Promise.all([auth.status(), syncStatus(), loadSettings(p.local)]);
+      return { auth: authStatus, sync, settings };
+    },
 
     getSummaries: async ({ tenantIds }) => {
       const r = await cache.getSummaries(tenantIds, now());
