@@ -52,6 +52,8 @@ export interface MountedHost<P> {
   update(props: P): void;
   /** Unmounts and detaches; later calls do nothing. */
   remove(): void;
+  /** False once removed, also after a failure while mounting or rendering. */
+  alive(): boolean;
 }
 
 export interface HostSpec<P> {
@@ -119,6 +121,7 @@ export function mountShadowHost<P>(spec: HostSpec<P>, props: P): MountedHost<P> 
       draw();
     },
     remove,
+    alive: () => alive,
   };
 }
 

@@ -6,6 +6,15 @@ import { BADGE_CSS } from './styles';
 export type BadgeKey = { tenantId: string } | { relationshipId: string };
 export type BadgeHandlers = Omit<BadgeProps, 'model'>;
 
+export interface MountOptions {
+  /**
+   * Render now but put the host into the page only when `place()` is called: a caller
+   * mounting many badges renders them in slices and puts them in all at once, so the page
+   * lays out once instead of after every slice.
+   */
+  deferPlace?: boolean;
+}
+
 export interface MountedBadge {
   /** The `<gdap-lens-badge>` element (detached once removed). */
   host: HTMLElement;
@@ -13,6 +22,8 @@ export interface MountedBadge {
   update(model: BadgeModel, props?: Partial<BadgeHandlers>): void;
   /** Unmounts and detaches; later calls do nothing. */
   remove(): void;
+  /** Puts a deferred host into its anchor (a no-op while it is in the page, once removed, or when the anchor left the page). */
+  place(): void;
 }
 
 const addStyles = styleAdopter(BADGE_CSS);
@@ -24,7 +35,7 @@ const addStyles = styleAdopter(BADGE_CSS);
  * `data-state` and, when a date applies, `data-days-left`. Never throws: on any failure the
  * badge removes itself and the page is left as it was.
  */
-export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps): MountedBadge {
+export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps, options: MountOptions = {}): MountedBadge {
   let current = props;
   const mounted = mountShadowHost<BadgeProps>(
     {
@@ -42,7 +53,7 @@ export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps): M
         if (daysLeft === null) host.removeAttribute('data-days-left');
         else host.setAttribute('data-days-left', String(daysLeft));
       },
-      place: (host) => anchor.append(host),
+      place: (host) => options.deferPlace || anchor.append(host),
     },
     props,
   );
@@ -53,5 +64,14 @@ export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps): M
       mounted.update(current);
     },
     remove: mounted.remove,
+    place() {
+      const { host } = mounted;
+      if (!mounted.alive() || host.isConnected || !anchor.isConnected) return;
+      try {
+        anchor.append(host);
+      } catch {
+        mounted.remove();
+      }
+    },
   };
 }

@@ -381,6 +381,33 @@ describe('mountBadge', () => {
     expect(b.dialog()).toBeNull();
   });
 
+  it('deferPlace: rendered at once, in the page only on place(); never after remove or once the anchor left', async () => {
+    const make = () => {
+      const anchor = document.createElement('div');
+      document.body.append(anchor);
+      const badge = mountBadge(anchor, { tenantId: TENANT }, { model: relModel(SCENARIOS.active), loadDetails: async () => null }, { deferPlace: true });
+      mounted.push(badge);
+      return { anchor, badge };
+    };
+    const a = make();
+    expect(a.badge.host.isConnected).toBe(false);
+    expect(a.badge.host.shadowRoot?.querySelector('button.p')?.textContent).not.toBe('');
+    a.badge.place();
+    a.badge.place();
+    expect(a.badge.host.parentElement).toBe(a.anchor);
+    expect(a.anchor.querySelectorAll('gdap-lens-badge')).toHaveLength(1);
+
+    const b = make();
+    b.badge.remove();
+    b.badge.place();
+    expect(b.badge.host.isConnected).toBe(false);
+
+    const c = make();
+    c.anchor.remove();
+    c.badge.place();
+    expect(c.badge.host.isConnected).toBe(false);
+  });
+
   it('never throws into the page: a broken anchor or model leaves nothing behind', async () => {
     const broken = { append: () => { throw new Error('no'); } } as unknown as Element;
     let badge: MountedBadge | undefined;

@@ -36,12 +36,18 @@ function fakeApi(known: Set<string>) {
 
 /** A fake mount that records what it mounted, appending a real host like the real one. */
 function fakeMount() {
-  const mounted: Array<{ key: string; state: string; removed: boolean }> = [];
-  const mount: MountFn = (anchor, key, props) => {
+  const mounted: Array<{ key: string; state: string; removed: boolean; host: Element }> = [];
+  const mount: MountFn = (anchor, key, props, options) => {
     const host = document.createElement('gdap-lens-badge');
-    anchor.append(host);
-    const entry = { key: 'tenantId' in key ? key.tenantId : key.relationshipId, state: props.model.state, removed: false };
+    let placed = false;
+    const place = () => {
+      if (placed || entry.removed) return;
+      placed = true;
+      anchor.append(host);
+    };
+    const entry = { key: 'tenantId' in key ? key.tenantId : key.relationshipId, state: props.model.state, removed: false, host };
     mounted.push(entry);
+    if (!options?.deferPlace) place();
     return {
       host,
       update: (model) => void (entry.state = model.state),
@@ -49,6 +55,7 @@ function fakeMount() {
         entry.removed = true;
         host.remove();
       },
+      place,
     };
   };
   return { mount, mounted, live: () => mounted.filter((m) => !m.removed) };
@@ -90,23 +97,30 @@ describe('Partner Center badges feature', () => {
     const m = fakeMount();
     // Each mount costs 2 ms on this clock: 25 ms slices hold 13 mounts each.
     let t = 0;
-    const counted: MountFn = (anchor, key, props) => {
+    const counted: MountFn = (anchor, key, props, options) => {
       t += 2;
-      return m.mount(anchor, key, props);
+      return m.mount(anchor, key, props, options);
     };
     const yields: number[] = [];
+    const connectedAtYields: number[] = [];
     const f = startPartnerCenterBadges({
       api,
       doc: document,
       page,
       mount: counted,
       clock: () => t,
-      yieldToPage: async () => void yields.push(m.mounted.length),
+      yieldToPage: async () => {
+        yields.push(m.mounted.length);
+        // Rendered so far, but none in the page yet: the page lays out once, at the end.
+        connectedAtYields.push(m.mounted.filter((b) => b.host.isConnected).length);
+      },
     });
     stop = () => f.stop();
     await f.scan();
     expect(m.live()).toHaveLength(100);
+    expect(m.live().every((b) => b.host.isConnected)).toBe(true);
     expect(yields).toEqual([13, 26, 39, 52, 65, 78, 91]);
+    expect(connectedAtYields).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(SLICE_MS).toBeLessThan(50); // a long task starts at 50 ms
   });
 
@@ -119,7 +133,7 @@ describe('Partner Center badges feature', () => {
       api,
       doc: document,
       page,
-      mount: (a, k, p) => ((t += 10), m.mount(a, k, p)),
+      mount: (a, k, p, o) => ((t += 10), m.mount(a, k, p, o)),
       clock: () => t,
       yieldToPage: async () => f.stop(),
     });
@@ -203,7 +217,8 @@ describe('Partner Center badges feature', () => {
     const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount });
     stop = () => f.stop();
     await f.scan();
-    expect(m.live()).toEqual([{ key: guid(7), state: 'active', removed: false }]);
+    expect(m.live()).toMatchObject([{ key: guid(7), state: 'active', removed: false }]);
+    expect(m.live()[0]!.host.isConnected).toBe(true);
     history.replaceState(null, '', '/dashboard/v2/customers/list');
   });
 });

@@ -17,6 +17,8 @@ export interface BadgeHandle {
   readonly host: Element;
   update(model: BadgeModel, props?: Partial<BadgeCallbacks>): void;
   remove(): void;
+  /** Puts a badge mounted with `deferPlace` into the page. */
+  place(): void;
 }
 
 export interface BadgeCallbacks {
@@ -29,6 +31,7 @@ export type MountFn = (
   anchor: Element,
   key: { tenantId: string } | { relationshipId: string },
   props: BadgeCallbacks & { model: BadgeModel },
+  options?: { deferPlace?: boolean },
 ) => BadgeHandle;
 
 export interface PartnerCenterBadgesOptions {
@@ -135,20 +138,28 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     if (fresh.length === 0) return;
     const byKey = await models(fresh);
     if (controller.signal.aborted) return;
-    // Mounted in slices of at most SLICE_MS, yielding to the page in between, so that a
-    // grid of thousands of rows never blocks the portal in one long task.
+    // Rendered in slices of at most SLICE_MS, yielding to the page in between, so that a
+    // grid of thousands of rows never blocks the portal in one long task; the rendered
+    // badges go into the page together at the end, so it lays out once, not per slice.
+    const made: BadgeHandle[] = [];
     let sliceStart = clock();
-    for (const t of fresh) {
-      if (clock() - sliceStart >= SLICE_MS) {
-        await yieldToPage();
-        if (controller.signal.aborted) return;
-        sliceStart = clock();
+    try {
+      for (const t of fresh) {
+        if (clock() - sliceStart >= SLICE_MS) {
+          await yieldToPage();
+          if (controller.signal.aborted) return;
+          sliceStart = clock();
+        }
+        const model = byKey.get(keyOf(t));
+        // A relationship the cache does not know yet gets no badge (nothing wrong is shown).
+        if (!model || mounted.has(t.anchor) || !t.anchor.isConnected) continue;
+        const key = t.kind === 'customer-row' || t.kind === 'customer-header' ? { tenantId: t.tenantId } : { relationshipId: t.relationshipId };
+        const badge = opts.mount(t.anchor, key, { model, ...callbacks(t) }, { deferPlace: true });
+        mounted.set(t.anchor, { target: t, badge });
+        made.push(badge);
       }
-      const model = byKey.get(keyOf(t));
-      // A relationship the cache does not know yet gets no badge (nothing wrong is shown).
-      if (!model || mounted.has(t.anchor) || !t.anchor.isConnected) continue;
-      const key = t.kind === 'customer-row' || t.kind === 'customer-header' ? { tenantId: t.tenantId } : { relationshipId: t.relationshipId };
-      mounted.set(t.anchor, { target: t, badge: opts.mount(t.anchor, key, { model, ...callbacks(t) }) });
+    } finally {
+      if (!controller.signal.aborted) for (const badge of made) badge.place();
     }
   }
 
