@@ -21,12 +21,12 @@ export interface PopoverState {
 export abstract class Popover<P, S extends PopoverState = PopoverState> extends Component<P, S> {
   /** Keyboard focus on the button opens the popover too (the admin center's badge). */
   protected openOnFocus = false;
-  private pinned = false;
-  private keyed = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly root = createRef<HTMLSpanElement>();
-  private readonly button = createRef<HTMLButtonElement>();
-  private listening = false;
+  #pinned = false;
+  #keyed = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #root = createRef<HTMLSpanElement>();
+  readonly #button = createRef<HTMLButtonElement>();
+  #listening = false;
 
   constructor(props: P) {
     super(props);
@@ -34,61 +34,61 @@ export abstract class Popover<P, S extends PopoverState = PopoverState> extends 
   }
 
   // A pinned popover closes on a press anywhere else on the page.
-  private readonly outside = (e: Event) => {
-    if (this.root.current && !e.composedPath().includes(this.root.current)) this.close();
+  readonly #outside = (e: Event) => {
+    if (this.#root.current && !e.composedPath().includes(this.#root.current)) this.close();
   };
 
-  private setOpen(open: boolean): void {
+  #setOpen(open: boolean): void {
     this.setState({ open } as Partial<S> as S);
   }
 
-  private show(pin: boolean): void {
-    clearTimeout(this.timer);
-    this.pinned = pin || this.pinned;
-    this.setOpen(true);
+  #show(pin: boolean): void {
+    clearTimeout(this.#timer);
+    this.#pinned = pin || this.#pinned;
+    this.#setOpen(true);
   }
 
   protected close(refocus = false): void {
-    clearTimeout(this.timer);
-    this.pinned = false;
-    this.setOpen(false);
+    clearTimeout(this.#timer);
+    this.#pinned = false;
+    this.#setOpen(false);
     // A focus handler sees `open` still true here, so giving focus back does not reopen.
-    if (refocus) this.button.current?.focus();
+    if (refocus) this.#button.current?.focus();
   }
 
-  private toggle(): void {
-    if (this.state.open && this.pinned) this.close();
-    else this.show(true);
+  #toggle(): void {
+    if (this.state.open && this.#pinned) this.close();
+    else this.#show(true);
   }
 
-  private later(action: () => void, ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(action, ms);
+  #later(action: () => void, ms: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(action, ms);
   }
 
-  private release(): void {
-    setTimeout(() => (this.keyed = false));
+  #release(): void {
+    setTimeout(() => (this.#keyed = false));
   }
 
   override componentDidUpdate(): void {
     const want = this.state.open;
-    if (want === this.listening) return;
-    this.listening = want;
-    if (want) document.addEventListener('pointerdown', this.outside, true);
-    else document.removeEventListener('pointerdown', this.outside, true);
+    if (want === this.#listening) return;
+    this.#listening = want;
+    if (want) document.addEventListener('pointerdown', this.#outside, true);
+    else document.removeEventListener('pointerdown', this.#outside, true);
   }
 
   override componentWillUnmount(): void {
-    clearTimeout(this.timer);
-    document.removeEventListener('pointerdown', this.outside, true);
+    clearTimeout(this.#timer);
+    document.removeEventListener('pointerdown', this.#outside, true);
   }
 
   protected rootProps() {
     return {
-      ref: this.root,
-      onMouseEnter: () => (this.state.open ? clearTimeout(this.timer) : this.later(() => this.show(false), HOVER_MS)),
+      ref: this.#root,
+      onMouseEnter: () => (this.state.open ? clearTimeout(this.#timer) : this.#later(() => this.#show(false), HOVER_MS)),
       onMouseLeave: () => {
-        if (!this.pinned) this.later(() => this.setOpen(false), HOVER_MS);
+        if (!this.#pinned) this.#later(() => this.#setOpen(false), HOVER_MS);
       },
       onKeyDown: (e: KeyboardEvent) => {
         if (e.key === 'Escape' && this.state.open) {
@@ -100,7 +100,7 @@ export abstract class Popover<P, S extends PopoverState = PopoverState> extends 
       // Focus moving out of the badge (Tab past the popover) closes it.
       onFocusOut: (e: FocusEvent) => {
         const next = e.relatedTarget as Node | null;
-        if (this.state.open && next && this.root.current && !this.root.current.contains(next)) this.close();
+        if (this.state.open && next && this.#root.current && !this.#root.current.contains(next)) this.close();
       },
     };
   }
@@ -108,28 +108,28 @@ export abstract class Popover<P, S extends PopoverState = PopoverState> extends 
   protected buttonProps() {
     const open = this.state.open;
     return {
-      ref: this.button,
+      ref: this.#button,
       'aria-expanded': open,
       'aria-haspopup': 'dialog' as const,
       'aria-controls': open ? 'd' : undefined,
       onClick: () => {
-        if (!this.keyed) this.toggle();
+        if (!this.#keyed) this.#toggle();
       },
       onKeyDown: (e: KeyboardEvent) => {
         if (e.key !== 'Enter' && e.key !== ' ') return;
         e.preventDefault();
-        if (!e.repeat) this.toggle();
-        this.keyed = true;
+        if (!e.repeat) this.#toggle();
+        this.#keyed = true;
         // Enter's click follows at once; Space's on key up.
-        if (e.key === 'Enter') this.release();
+        if (e.key === 'Enter') this.#release();
       },
       onKeyUp: (e: KeyboardEvent) => {
-        if (e.key === ' ') this.release();
+        if (e.key === ' ') this.#release();
       },
       ...(this.openOnFocus
         ? {
             onFocus: () => {
-              if (!this.state.open) this.show(false);
+              if (!this.state.open) this.#show(false);
             },
           }
         : {}),

@@ -46,28 +46,28 @@ const EMPTY: BadgeDetails = { relationships: [], lockoutRecoveryMissing: false }
 
 /** The badge's popover: every relationship's dates, roles, link and quick actions. */
 export class Details extends Component<DetailsProps, { details: BadgeDetails | null; failed: boolean }> {
-  private alive = true;
+  #alive = true;
 
   constructor(props: DetailsProps) {
     super(props);
     this.state = { details: null, failed: false };
   }
 
-  private readonly load = () => {
+  readonly #load = () => {
     Promise.resolve()
       .then(this.props.loadDetails)
       .then(
-        (d) => this.alive && this.setState({ details: d && Array.isArray(d.relationships) ? d : EMPTY, failed: false }),
-        () => this.alive && this.setState({ failed: true }),
+        (d) => this.#alive && this.setState({ details: d && Array.isArray(d.relationships) ? d : EMPTY, failed: false }),
+        () => this.#alive && this.setState({ failed: true }),
       );
   };
 
   override componentDidMount(): void {
-    this.load();
+    this.#load();
   }
 
   override componentWillUnmount(): void {
-    this.alive = false;
+    this.#alive = false;
   }
 
   override render() {
@@ -83,7 +83,7 @@ export class Details extends Component<DetailsProps, { details: BadgeDetails | n
         ) : details.relationships.length === 0 ? (
           <div>{t('pcBadge.empty')}</div>
         ) : (
-          details.relationships.map((d) => <Relationship key={d.id} d={d} onEnableAutoExtend={onEnableAutoExtend} reload={this.load} />)
+          details.relationships.map((d) => <Relationship key={d.id} d={d} onEnableAutoExtend={onEnableAutoExtend} reload={this.#load} />)
         )}
         {details?.lockoutRecoveryMissing && <p>{t('pcBadge.lockout')}</p>}
       </div>

@@ -1,7 +1,8 @@
 /**
  * The badge's CSS, for its own shadow root. Colours live on `:host` as custom properties
  * and switch with the page's colour scheme; every tone keeps at least 4.5:1 contrast.
- * The details are an absolutely positioned popover: they never move the row.
+ * The details are an absolutely positioned popover: they never move the row. The page's
+ * one sign-in prompt (components/SignedOutPrompt.tsx, class `g`) shares the sheet.
  */
 export const BADGE_CSS = `
 :host{all:initial;display:inline-block;vertical-align:middle;margin-inline-start:6px;
@@ -29,4 +30,6 @@ a{color:var(--ac)}
 .a button:disabled{opacity:.6;cursor:default}
 .c{position:absolute;top:4px;right:4px;font:inherit;font-size:14px;line-height:1;padding:2px 5px;border:0;background:none;color:inherit;cursor:pointer}
 input{font:inherit;width:100%;box-sizing:border-box}
+.g{position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;align-items:center;gap:8px;max-width:420px;padding:8px 10px;border:1px solid var(--bd);border-radius:8px;background:var(--bg);color:var(--fg);font-size:13px;box-shadow:0 4px 12px rgba(0,0,0,.18)}
+.g .a{margin:0}.g button{white-space:nowrap}.g .c{position:static;font-size:16px}
 `;
