@@ -8,6 +8,8 @@ export type { Api };
 /** The status view, reloaded whenever the background reports a change. */
 export function useStatus(api: Api): { status: StatusView | null; reload: () => Promise<void> } {
   const [status, setStatus] = useState<StatusView | null>(null);
+  // Asked during the first render, not after the first paint: every view waits for it.
+  const [first] = useState(() => api.send('getStatus').catch(() => null));
   const reload = async () => {
     try {
       setStatus(await api.send('getStatus'));
@@ -16,8 +18,13 @@ export function useStatus(api: Api): { status: StatusView | null; reload: () => 
     }
   };
   useEffect(() => {
-    void reload();
-    return api.onChange(() => void reload());
+    let alive = true;
+    void first.then((s) => alive && s && setStatus((current) => current ?? s));
+    const unsubscribe = api.onChange(() => void reload());
+    return () => {
+      alive = false;
+      unsubscribe();
+    };
   }, [api]);
   return { status, reload };
 }

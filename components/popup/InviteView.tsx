@@ -108,8 +108,10 @@ function InviteForm({ api, status, debounceMs, onCreated }: InviteViewProps & { 
 
   // A unique suggestion (R19) for the chosen customer, until the user edits the name.
   const suggestFor = customer.kind === 'cached' ? customer.displayName : customer.kind === 'incomplete' ? null : '';
+  // Asked once the status is in: the popup's first view waits for the status alone.
+  const ready = status !== null;
   useEffect(() => {
-    if (suggestFor === null || touched.current) return;
+    if (!ready || suggestFor === null || touched.current) return;
     const mine = ++suggestSeq.current;
     api.send('suggestRelationshipName', { customerName: suggestFor.slice(0, 300) }).then(
       (r) => {
@@ -117,7 +119,7 @@ function InviteForm({ api, status, debounceMs, onCreated }: InviteViewProps & { 
       },
       () => undefined,
     );
-  }, [suggestFor]);
+  }, [suggestFor, ready]);
 
   // R19 as the user types: length locally, uniqueness against the cache (debounced).
   const trimmed = name.trim();
@@ -125,14 +127,14 @@ function InviteForm({ api, status, debounceMs, onCreated }: InviteViewProps & { 
   const settledName = useDebounced(trimmed, debounceMs);
   useEffect(() => {
     const mine = ++checkSeq.current;
-    if (settledName === '' || settledName.length > MAX_NAME_LENGTH) return;
+    if (!ready || settledName === '' || settledName.length > MAX_NAME_LENGTH) return;
     api.send('checkRelationshipName', { name: settledName }).then(
       (r) => {
         if (alive.current && mine === checkSeq.current) setNameCheck({ name: settledName, issues: Array.isArray(r?.issues) ? r.issues : [] });
       },
       () => undefined,
     );
-  }, [settledName]);
+  }, [settledName, ready]);
   const remoteIssues = nameCheck && nameCheck.name === trimmed ? nameCheck.issues.filter((i) => i.code === 'duplicate' || i.code === 'recently-ended') : [];
   const checking = localNameKey === null && (nameCheck === null || nameCheck.name !== trimmed);
 
