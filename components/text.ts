@@ -21,3 +21,9 @@ export const t = ((...args: unknown[]): string => {
 export function forgetTexts(): void {
   memo.clear();
 }
+
+/** The language dates are written in: the page's, else the browser's; Korean or English. */
+export function uiLanguage(): 'ko' | 'en' {
+  const lang = (document.documentElement.lang || navigator.language || '').toLowerCase();
+  return lang.startsWith('ko') ? 'ko' : 'en';
+}

@@ -1,5 +1,6 @@
 import { i18n } from '#i18n';
 import { Popover } from '../popover';
+import { uiLanguage } from '../text';
 import { roleName } from '@/utils/gdap/roles';
 import { matchRoleName, type PartnerRow } from '@/utils/portals/admin-center';
 import { GUID_RE as GUID } from '../../utils/ids';
@@ -39,12 +40,6 @@ export const tr = (key: string, subs?: Array<string | number>): string =>
 const DAY_MS = 86_400_000;
 /** A bare date, or a midnight-UTC instant (how the page reader stores a bare date): shown as that calendar day. */
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}(?:T00:00(?::00(?:\.0+)?)?Z)?$/i;
-
-/** The language dates are written in: the page's, else the browser's; Korean or English. */
-export function uiLanguage(): 'ko' | 'en' {
-  const lang = (document.documentElement.lang || navigator.language || '').toLowerCase();
-  return lang.startsWith('ko') ? 'ko' : 'en';
-}
 
 /** A date (ISO date or date-time) as a short date in the UI language ("Mar 5, 2026" / "2026. 3. 5."); '' if invalid. */
 export function formatDay(iso: string): string {

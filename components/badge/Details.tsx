@@ -1,13 +1,7 @@
 import { Component } from 'preact';
-import { t } from '../text';
+import { t, uiLanguage } from '../text';
 import type { BadgeDetails, BadgeModel, RelationshipDetails } from '@/utils/portals/badge-model';
 import type { BadgeActionResult } from './Badge';
-
-/** The language dates are written in: the page's, else the browser's; Korean or English. */
-export function uiLanguage(): 'ko' | 'en' {
-  const lang = (document.documentElement.lang || navigator.language || '').toLowerCase();
-  return lang.startsWith('ko') ? 'ko' : 'en';
-}
 
 /** An ISO date as a short local date in the UI language ("Mar 5, 2026" / "2026. 3. 5."). */
 export function formatDate(iso: string): string {
