@@ -31,6 +31,7 @@ const VALID: { [C in Command]: unknown } = {
   getRelationships: { ids: ['rel-1'] },
   getBadges: { tenantIds: [T1], relationshipIds: ['rel-1'] },
   getBadgeDetails: { tenantId: T1 },
+  getBadgeIndex: { kind: 'relationships' },
   getExpiring: { days: 30 },
   signIn: undefined,
   signOut: undefined,

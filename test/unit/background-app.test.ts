@@ -11,6 +11,7 @@ import { createRouter } from '@/utils/messaging/router';
 import { CACHE_GENERATION_KEY } from '@/utils/messaging/protocol';
 import { SESSION_KEY } from '@/utils/auth/service';
 import { customerBadgeModel } from '@/utils/portals/badge-model';
+import { decodePill, encodePill } from '@/utils/portals/pill';
 import { startFakeCloud, type FakeCloud } from '../fake-cloud/server';
 import type { FakeRelationship } from '../fake-cloud/model';
 import {
@@ -213,6 +214,24 @@ describe('reads after the sync', () => {
     expect(await main.api.getBadges({ tenantIds: [], relationshipIds: [] })).toEqual({ customers: {}, relationships: {} });
   });
 
+  it('getBadgeIndex: every cached customer and relationship, each pill what getBadges computes', async () => {
+    const customers = await main.api.getBadgeIndex({ kind: 'customers' });
+    const relationships = await main.api.getBadgeIndex({ kind: 'relationships' });
+    if (!customers || !relationships) throw new Error('no index');
+    const tenants = [...new Set(world().relationships.map((r) => (r.customer?.tenantId ?? '').toLowerCase()))].filter(Boolean);
+    expect(Object.keys(customers.entries).sort()).toEqual(tenants.sort());
+    const badges = await main.api.getBadges({ tenantIds: tenants.slice(0, 1000), relationshipIds: world().relationships.slice(0, 1000).map((r) => r.id) });
+    for (const [tenant, model] of Object.entries(badges.customers)) expect(customers.entries[tenant], tenant).toEqual(encodePill(model));
+    // A customer the cache does not know shows "no GDAP".
+    const dapOnly = customersWith(world(), 'dap-only')[0]!.tenantId.toLowerCase();
+    expect(customers.entries[dapOnly]).toBeUndefined();
+    expect(customers.absent).toEqual(encodePill((await main.api.getBadges({ tenantIds: [dapOnly], relationshipIds: [] })).customers[dapOnly]!));
+    expect(decodePill(customers.absent)).toMatchObject({ state: 'none', relationshipCount: 0 });
+    expect(Object.keys(relationships.entries).sort()).toEqual(world().relationships.map((r) => r.id).sort());
+    for (const [id, model] of Object.entries(badges.relationships)) expect(relationships.entries[id], id).toEqual(encodePill(model));
+    expect(relationships.absent).toBeNull();
+  });
+
   it("getBadgeDetails: a customer's relationships most urgent first, or one; null for an unknown one", async () => {
     const c = customersWith(world(), 'several-relationships')[0]!;
     const d = await main.api.getBadgeDetails({ tenantId: c.tenantId });
@@ -308,9 +327,13 @@ describe('setAutoExtend', () => {
     const generation = main.local.dump()[CACHE_GENERATION_KEY];
     const from = main.sent.length;
 
+    const indexBefore = await main.api.getBadgeIndex({ kind: 'relationships' });
+    expect(decodePill(indexBefore?.entries[rel.id])?.autoExtend).toBe('off');
     const r = await main.api.setAutoExtend({ id: rel.id, on: true });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
+    // The index is made anew after a write, not served from memory.
+    expect(decodePill((await main.api.getBadgeIndex({ kind: 'relationships' }))?.entries[rel.id])?.autoExtend).toBe('on');
     const patches = graphRequests(main, from).filter((q) => q.method === 'PATCH');
     expect(patches).toHaveLength(1);
     expect(patches[0]!.path).toBe(`/v1.0/tenantRelationships/delegatedAdminRelationships/${encodeURIComponent(rel.id)}`);

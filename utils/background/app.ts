@@ -36,6 +36,8 @@ import type {
 import { CACHE_GENERATION_KEY, STATUS_GENERATION_KEY } from '../messaging/protocol';
 import type { Handlers } from '../messaging/router';
 import { badgeDetails, customerBadgeModel, relationshipBadgeModel } from '../portals/badge-model';
+import { BADGE_INDEX_MAX, encodePill, type BadgeIndex, type PillCode } from '../portals/pill';
+import { summarizeCustomer } from '../gdap/summary';
 import { loadSettings, saveSettings, type Settings } from '../settings';
 import { createRelationshipCache, MAX_SEARCH_LIMIT, type CachedRelationship, type CustomerMatch, type RelationshipCache } from '../store/cache';
 import { searchKey } from '../store/db';
@@ -238,6 +240,34 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     await bump(CACHE_GENERATION_KEY);
   }
 
+  /** The last badge index of each kind, with the cache picture and time it was made from. */
+  const badgeIndexes = new Map<'customers' | 'relationships', { source: object; at: number; index: BadgeIndex | null; renewing: boolean }>();
+
+  /** Every cached customer's or relationship's pill now (null past BADGE_INDEX_MAX or when the cache cannot be read). */
+  async function makeBadgeIndex(kind: 'customers' | 'relationships'): Promise<BadgeIndex | null> {
+    const at = now();
+    const all = await cache.getAllRelationships();
+    if (!all.ok) return null;
+    let index: BadgeIndex | null = null;
+    if (kind === 'relationships') {
+      if (all.value.size <= BADGE_INDEX_MAX) {
+        const entries: Record<string, PillCode> = {};
+        for (const [id, c] of all.value) entries[id] = encodePill(relationshipBadgeModel(c, at));
+        index = { entries, absent: null };
+      }
+    } else {
+      const summaries = await cache.getAllSummaries(at);
+      if (!summaries.ok) return null;
+      if (summaries.value.size <= BADGE_INDEX_MAX) {
+        const entries: Record<string, PillCode> = {};
+        for (const [tenant, s] of summaries.value) entries[tenant] = encodePill(customerBadgeModel(s, at));
+        index = { entries, absent: encodePill(customerBadgeModel(summarizeCustomer([], new Map(), at), at)) };
+      }
+    }
+    badgeIndexes.set(kind, { source: all.value, at: at.getTime(), index, renewing: false });
+    return index;
+  }
+
   const view = (c: CachedRelationship, at: Date): RelationshipView => ({
     relationship: c.relationship,
     assignments: c.assignments,
@@ -376,6 +406,29 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
           [...relationships].flatMap(([id, c]) => (c ? [[id, relationshipBadgeModel(view(c, at), at)] as const] : [])),
         ),
       };
+    },
+
+    getBadgeIndex: async ({ kind }) => {
+      const at = now();
+      const all = await cache.getAllRelationships();
+      if (!all.ok) return null;
+      // Every Partner Center tab asks when it opens, and making the index of a large partner
+      // takes a while: one per cache picture, fresh for a minute (pills show whole days).
+      // Up to an hour old, it is answered at once and made anew for the next tab, as a page
+      // that stays open re-reads its badges hourly anyway.
+      const held = badgeIndexes.get(kind);
+      if (held && held.source === all.value) {
+        const age = at.getTime() - held.at;
+        if (age >= 0 && age < 60_000) return held.index;
+        if (age >= 0 && age < 60 * 60_000) {
+          if (!held.renewing) {
+            held.renewing = true;
+            setTimeout(() => void makeBadgeIndex(kind).catch(() => (held.renewing = false)), 0);
+          }
+          return held.index;
+        }
+      }
+      return makeBadgeIndex(kind);
     },
 
     getBadgeDetails: async (key) => {

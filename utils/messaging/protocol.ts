@@ -6,6 +6,7 @@ import type { RoleLine } from '../gdap/role-ids';
 import type { RelationshipState } from '../gdap/state';
 import type { CustomerSummary } from '../gdap/summary';
 import type { BadgeDetails, BadgeModel } from '../portals/badge-model';
+import type { BadgeIndex } from '../portals/pill';
 import type { Settings } from '../settings';
 import { GUID_RE as GUID } from '../ids';
 
@@ -121,6 +122,7 @@ export const PAYLOADS = {
     relationshipIds: v.pipe(v.array(RelationshipId), v.maxLength(BADGE_BATCH)),
   }),
   getBadgeDetails: v.union([v.strictObject({ tenantId: Tenant }), v.strictObject({ relationshipId: RelationshipId })]),
+  getBadgeIndex: v.strictObject({ kind: v.picklist(['customers', 'relationships']) }),
   getExpiring: v.strictObject({ days: v.picklist([1, 7, 30]) }),
   signIn: Empty,
   signOut: Empty,
@@ -173,6 +175,7 @@ export const POLICY: Readonly<Record<Command, 'own' | 'page'>> = {
   getRelationships: 'own',
   getBadges: 'own',
   getBadgeDetails: 'own',
+  getBadgeIndex: 'own',
   getExpiring: 'own',
   setAutoExtend: 'own',
   syncNow: 'page',
@@ -205,6 +208,12 @@ export interface Results {
   getBadges: { customers: Record<string, BadgeModel>; relationships: Record<string, BadgeModel> };
   /** What a badge's details list: a customer's relationships or one; `null` when not cached. */
   getBadgeDetails: BadgeDetails | null;
+  /**
+   * Every cached customer's (or relationship's) pill at once, so that a grid's badges need
+   * no round trip when its rows arrive; `null` when there are more than BADGE_INDEX_MAX
+   * (the badges then ask with `getBadges`). Computed at the time of asking.
+   */
+  getBadgeIndex: BadgeIndex | null;
   getExpiring: Array<RelationshipView & { reason: 'ending' | 'pending-lapse' | 'expired' }>;
   signIn: ActionResult<Account>;
   signOut: ActionResult;
