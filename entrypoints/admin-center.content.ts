@@ -9,9 +9,9 @@ import { mountApprovalPanel, mountPartnerBadge, mountSummary } from '@/component
 export default defineContentScript({
   matches: ADMIN_CENTER_MATCHES,
   runAt: 'document_idle',
-  main(ctx) {
-    // Not WXT's ctx: a page can invalidate that one (see utils/portals/lifetime.ts).
-    const life = scriptLifetime(ctx);
+  main() {
+    // Our own lifetime, not WXT's context (see utils/portals/lifetime.ts).
+    const life = scriptLifetime();
     const feature = startAdminCenter({
       doc: document,
       page: () => detectAdminCenterPage(location.href),
