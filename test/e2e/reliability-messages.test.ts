@@ -21,7 +21,7 @@ import { startFakeCloud, type FakeCloud } from '../fake-cloud/server';
 import { tried } from '../reliability/tally';
 import { launchExtension, type ExtensionBrowser } from './harness';
 import { sendFrom, signInAndSync } from './session';
-import { PAYLOADS, type Command } from '../../utils/messaging/protocol';
+import { PAYLOADS, POLICY, type Command } from '../../utils/messaging/protocol';
 
 const PC_LIST = 'https://partner.microsoft.com/dashboard/v2/customers/list?pageSize=20';
 const SUPPORT = 'f023fd81-a637-4b56-95fd-791ac0226033';
@@ -63,6 +63,8 @@ function everyCommand(relationshipId: string, tenantId: string): Array<[Command,
     suggestRelationshipName: { customerName: 'x' },
     setAutoExtendMany: { ids: [relationshipId], on: true },
     exportCsv: undefined,
+    analyzePartners: { rows: [{ types: 'Delegated admin (DAP)', roles: ['Global Administrator'], end: null }] },
+    analyzeInvitation: { roles: [{ name: 'Global Administrator', id: null }], duration: '730 days', autoExtend: 'Off' },
   };
   expect(Object.keys(data).sort()).toEqual(Object.keys(PAYLOADS).sort());
   return Object.entries(data) as Array<[Command, unknown]>;
@@ -296,6 +298,19 @@ describe("GDAP Lens's own content script", () => {
     await portal.waitForTimeout(500);
     expect(await snapshot()).toEqual(before);
     expect(cloud.world.relationships.some((r) => r.displayName === 'Stranger_Invite')).toBe(false);
+  });
+
+  it("may not ask what only the admin center's content script may, and neither may our own pages", async () => {
+    const rel = target();
+    const adminOnly = everyCommand(rel.id, rel.customer!.tenantId!).filter(([c]) => POLICY[c] === 'admin-center');
+    expect(adminOnly.map(([c]) => c).sort()).toEqual(['analyzeInvitation', 'analyzePartners']);
+    for (const [type, data] of adminOnly) {
+      expect(await sendFromContentScript(type, data), `${type} from Partner Center`).toBeUndefined();
+      const fromOptions = await sendFrom(options, type, data);
+      answers.push(fromOptions);
+      expect(fromOptions, `${type} from the options page`).toBeUndefined();
+    }
+    tried('messages', 'Partner Center content script and options page: admin center commands', adminOnly.length * 2);
   });
 });
 

@@ -138,7 +138,7 @@ export interface PartnerTypes {
 }
 
 /** What a partner row means (without the page's elements and the partner's name). */
-export interface PartnerFacts {
+export interface PartnerRowFacts {
   types: PartnerTypes;
   /** Role names as the page shows them (plus Global Administrator for DAP, D7). */
   roleNames: string[];
@@ -150,7 +150,7 @@ export interface PartnerFacts {
   gdapEnd: string | null;
 }
 
-export interface PartnerRow extends PartnerFacts {
+export interface PartnerRow extends PartnerRowFacts {
   row: Element;
   /** The name cell: the badge is appended there. */
   anchor: Element;
@@ -173,7 +173,7 @@ export function parseRelationshipTypes(text: string): PartnerTypes {
 }
 
 /** What a partner row's texts (./admin-center-dom.ts) mean. */
-export function readPartnerTexts(texts: PartnerRowTexts): PartnerFacts {
+export function readPartnerTexts(texts: PartnerRowTexts): PartnerRowFacts {
   const types = parseRelationshipTypes(texts.types);
   const roles = resolveRoles(texts.roles.map((n) => ({ name: n })));
   // D7: under DAP the partner's admin agents act as Global Administrator, shown or not.
