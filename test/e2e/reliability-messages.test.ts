@@ -8,7 +8,9 @@
  * Here, through the browser's real channels: a web page on partner.microsoft.com (it has no
  * `chrome.runtime`; it can only post window messages and DOM events, including the one WXT
  * uses to retire an older copy of a content script), ANOTHER extension sending every command
- * to GDAP Lens's id, and GDAP Lens's own content script asking for what only its pages may.
+ * to GDAP Lens's id, GDAP Lens's own content script asking for what only its pages may, and
+ * the Partner Center script and the options page asking for what only the admin center
+ * script may.
  * Each time: no answer, nothing changed (still signed in, same settings, no write to Graph),
  * and no answer anywhere contains a token the fake login issued.
  */
