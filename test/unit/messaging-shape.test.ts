@@ -49,7 +49,7 @@ const invitationView = maybe(
       fc.record({ id: maybe(fc.string()), name: fc.string(), risk: fc.constantFrom('high', 'medium', 'low'), explanationKey: fc.string() }),
       { maxLength: 3 },
     ),
-    durationDays: maybe(fc.double()),
+    durationDays: maybe(fc.double({ noNaN: true })),
     endDate: maybe(fc.string()),
     autoExtend: maybe(fc.constantFrom('on', 'off', 'not-allowed')),
     exceeds: fc.array(fc.record({ presetId: fc.constantFrom('read-only', 'support-tickets'), extraRoleIds: names }), { maxLength: 2 }),
