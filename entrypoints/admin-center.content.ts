@@ -1,9 +1,10 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { ADMIN_CENTER_MATCHES } from '@/utils/portals/hosts';
-import { detectAdminCenterPage } from '@/utils/portals/admin-center';
+import { detectAdminCenterPage } from '@/utils/portals/admin-center-dom';
 import { observeDeep } from '@/utils/portals/observe';
 import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
-import { ADMIN_PROPS, startAdminCenter } from '@/utils/features/admin-center';
+import { directApi } from '@/utils/messaging/direct';
+import { ADMIN_PROPS, messagingAnalyzer, startAdminCenter } from '@/utils/features/admin-center';
 import { mountApprovalPanel, mountPartnerBadge, mountSummary } from '@/components/admin/mount';
 
 export default defineContentScript({
@@ -16,6 +17,8 @@ export default defineContentScript({
       doc: document,
       page: () => detectAdminCenterPage(location.href),
       mounts: { badge: mountPartnerBadge, summary: mountSummary, approval: mountApprovalPanel },
+      // What the page's texts mean comes from the background, where the role catalog lives.
+      analyzer: messagingAnalyzer(directApi),
       props: ADMIN_PROPS,
     });
     const tick = () => {

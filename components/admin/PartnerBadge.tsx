@@ -1,30 +1,24 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+/** @jsxFrag Fragment */
+// Classic JSX (`h`) rather than the automatic runtime: the admin center content script is
+// about 0.2 KB gzip smaller for it (budget 15 KB, see utils/build-config.ts).
+import { Fragment, h } from 'preact';
 import { i18n } from '#i18n';
 import { Popover } from '../popover';
 import { uiLanguage } from '../text';
-import { roleName } from '@/utils/gdap/roles';
-import { matchRoleName, type PartnerRow } from '@/utils/portals/admin-center';
-import { GUID_RE as GUID } from '../../utils/ids';
-import { ENDS_SOON_DAYS, type PartnerRiskLevel, type RiskReason } from '@/utils/portals/admin-risk';
+import { ENDS_SOON_DAYS, type PartnerBadgeModel, type PartnerRiskLevel, type RiskReason } from '@/utils/portals/admin-model';
 
 export type AdminRisk = PartnerRiskLevel;
 export type AdminRiskReason = RiskReason;
 
-/** What the badge reads of a partner row (a `PartnerRow` fits as it is). */
-export type PartnerInfo = Pick<PartnerRow, 'name' | 'types' | 'gdapEnd'> & {
-  /** The role names the page lists for the partner (Global Administrator included for DAP, D7). */
-  roleNames: readonly string[];
-};
-
 /**
- * Everything the badge shows, from the model in utils/portals/admin-risk.ts:
- * `{ partner: row, ...partnerRisk(row, now), privilegedRoles: privilegedRoles(row.roleIds) }`.
+ * Everything the badge shows: the background's model of the partner's row
+ * (utils/portals/admin-risk.ts `partnerBadgeModel`) and the partner's name from the page.
  */
-export interface PartnerBadgeProps {
-  partner: PartnerInfo;
-  risk: AdminRisk;
-  reasons: readonly AdminRiskReason[];
-  /** The privileged roles among the partner's roles: role template ids (named from the catalog) or names. */
-  privilegedRoles: readonly string[];
+export interface PartnerBadgeProps extends PartnerBadgeModel {
+  /** The partner's name as the page shows it (only ever rendered as text). */
+  name: string;
   /** The clock for "ends in N days"; defaults to the current time. */
   now?: () => Date;
 }
@@ -75,71 +69,23 @@ export function endPart(end: string | null, now: Date): string | null {
   return i18n.t('acBadge.endsOn', [formatDay(raw)]);
 }
 
-const norm = (s: string) => s.trim().toLowerCase();
-
-/** The privileged roles as names (ids are named from the catalog), without blanks or repeats. */
-export function privilegedNames(list: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const names: string[] = [];
-  for (const entry of list) {
-    const text = String(entry ?? '').trim();
-    const name = GUID.test(text) ? (roleName(text) ?? text) : text;
-    if (name && !seen.has(norm(name))) {
-      seen.add(norm(name));
-      names.push(name);
-    }
-  }
-  return names;
-}
-
-/**
- * The partner's roles split into privileged and other, each under the name the page shows
- * (English or Korean: page names are matched to catalog roles), privileged ones the page
- * does not list named from the catalog.
- */
-export function splitRoles(roleNames: readonly string[], privileged: readonly string[]): { privileged: string[]; other: string[] } {
-  const ids = new Set<string>();
-  const names = new Set<string>();
-  for (const entry of privileged) {
-    const text = String(entry ?? '').trim();
-    if (GUID.test(text)) ids.add(text.toLowerCase());
-    else if (text) names.add(norm(text));
-  }
-  const out = { privileged: [] as string[], other: [] as string[] };
-  const covered = new Set<string>();
-  for (const raw of roleNames) {
-    const name = String(raw ?? '').trim();
-    if (!name) continue;
-    const role = matchRoleName(name);
-    const flagged = (role !== null && (ids.has(role.id) || names.has(norm(role.name)))) || names.has(norm(name));
-    (flagged ? out.privileged : out.other).push(name);
-    if (flagged) {
-      covered.add(norm(name));
-      if (role) covered.add(role.id).add(norm(role.name));
-    }
-  }
-  for (const extra of privilegedNames(privileged)) {
-    const id = [...ids].find((i) => roleName(i) === extra);
-    if (!covered.has(norm(extra)) && !(id && covered.has(id))) out.privileged.push(extra);
-  }
-  return out;
-}
+/** The array, or `[]` for anything else. */
+export const list = <T,>(x: readonly T[] | null | undefined): readonly T[] => (Array.isArray(x) ? x : []);
 
 /** GDAP-like access: GDAP on the page, or roles listed without DAP. */
-export const hasGdap = (p: PartnerInfo) => p.types.gdap || (!p.types.dap && p.roleNames.length > 0);
+export const hasGdap = (p: Pick<PartnerBadgeProps, 'types' | 'roleCount'>) => p.types.gdap || (!p.types.dap && p.roleCount > 0);
 
 /** The pill's parts, risk word first: "High risk · Full Global Administrator · no end date". */
 export function pillParts(props: PartnerBadgeProps, now: Date): string[] {
-  const { partner } = props;
   const parts = [tr(`acBadge.risk.${riskOf(props.risk)}`)];
-  if (partner.types.dap) {
+  if (props.types.dap) {
     parts.push(i18n.t('acBadge.fullGa'), i18n.t('acBadge.noEndDate'));
-    if (partner.types.gdap) parts.push(i18n.t('acBadge.alsoGdap'));
-  } else if (hasGdap(partner)) {
-    parts.push(i18n.t('acBadge.gdap'), i18n.t('acBadge.roles', partner.roleNames.length));
-    const privileged = privilegedNames(props.privilegedRoles).length;
+    if (props.types.gdap) parts.push(i18n.t('acBadge.alsoGdap'));
+  } else if (hasGdap(props)) {
+    parts.push(i18n.t('acBadge.gdap'), i18n.t('acBadge.roles', props.roleCount));
+    const privileged = list(props.privilegedRoles).length;
     if (privileged > 0) parts.push(i18n.t('acBadge.privileged', privileged));
-    const end = endPart(partner.gdapEnd, now);
+    const end = endPart(props.gdapEnd, now);
     if (end) parts.push(end);
   }
   return parts;
@@ -155,7 +101,7 @@ export function isolatedName(name: string, max = LABEL_NAME_MAX): string {
 
 /** The button's accessible name: one sentence with the partner's name and what the pill says. */
 export function partnerLabel(props: PartnerBadgeProps, now: Date): string {
-  return i18n.t('acBadge.label', [isolatedName(props.partner.name), pillParts(props, now).join(', ')]);
+  return i18n.t('acBadge.label', [isolatedName(props.name), pillParts(props, now).join(', ')]);
 }
 
 const NAME_MAX = 200;
@@ -190,10 +136,10 @@ export class PartnerBadge extends Popover<PartnerBadgeProps> {
 }
 
 function PartnerDetails(props: PartnerBadgeProps & { parts: string[] }) {
-  const { partner, parts } = props;
-  const name = String(partner.name ?? '').trim();
+  const { parts } = props;
+  const name = String(props.name ?? '').trim();
   const shown = name.length > NAME_MAX ? `${name.slice(0, NAME_MAX)}…` : name;
-  const { dap, gdap } = partner.types;
+  const { dap, gdap } = props.types;
   return (
     <>
       <div class="n" title={name.length > NAME_MAX ? name : undefined}>
@@ -218,8 +164,8 @@ function PartnerDetails(props: PartnerBadgeProps & { parts: string[] }) {
           <p data-rule="R28">{i18n.t('acBadge.dapSafeOrder')}</p>
         </section>
       )}
-      {(gdap || hasGdap(partner)) && <GdapDetails {...props} />}
-      {!dap && !hasGdap(partner) && <p>{i18n.t('acBadge.noAdmin')}</p>}
+      {(gdap || hasGdap(props)) && <GdapDetails {...props} />}
+      {!dap && !hasGdap(props) && <p>{i18n.t('acBadge.noAdmin')}</p>}
     </>
   );
 }
@@ -232,14 +178,14 @@ const WHY: Array<[AdminRiskReason, string]> = [
 ];
 
 function GdapDetails(props: PartnerBadgeProps) {
-  const { partner } = props;
   const now = (props.now ?? (() => new Date()))();
-  const reasons = Array.isArray(props.reasons) ? props.reasons : [];
+  const reasons = list(props.reasons);
   const why = WHY.find(([reason]) => reasons.includes(reason));
-  const { privileged, other: others } = splitRoles(partner.roleNames, props.privilegedRoles);
+  const privileged = list(props.roles?.privileged);
+  const others = list(props.roles?.other);
   return (
     <section data-section="gdap">
-      {partner.types.dap && <h3>{i18n.t('acBadge.gdap')}</h3>}
+      {props.types.dap && <h3>{i18n.t('acBadge.gdap')}</h3>}
       {why && <p>{tr(why[1])}</p>}
       {reasons.includes('unrecognized-roles') && <p>{i18n.t('acBadge.whyUnrecognized')}</p>}
       {privileged.length > 0 && (
@@ -266,7 +212,7 @@ function GdapDetails(props: PartnerBadgeProps) {
         </>
       )}
       {privileged.length === 0 && others.length === 0 && <p>{i18n.t('acBadge.noRoles')}</p>}
-      <p>{endLine(partner.gdapEnd, now)}</p>
+      <p>{endLine(props.gdapEnd, now)}</p>
       <p>{i18n.t('acBadge.subscriptions')}</p>
     </section>
   );

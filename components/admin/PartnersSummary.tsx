@@ -1,3 +1,8 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+// Classic JSX (`h`) rather than the automatic runtime: the admin center content script is
+// about 0.2 KB gzip smaller for it (budget 15 KB, see utils/build-config.ts).
+import { h } from 'preact';
 import { i18n } from '#i18n';
 
 /** `summarizePartners(rows)` of utils/portals/admin-risk.ts. */

@@ -8,7 +8,9 @@
  * Here, through the browser's real channels: a web page on partner.microsoft.com (it has no
  * `chrome.runtime`; it can only post window messages and DOM events, including the one WXT
  * uses to retire an older copy of a content script), ANOTHER extension sending every command
- * to GDAP Lens's id, and GDAP Lens's own content script asking for what only its pages may.
+ * to GDAP Lens's id, GDAP Lens's own content script asking for what only its pages may, and
+ * the Partner Center script and the options page asking for what only the admin center
+ * script may.
  * Each time: no answer, nothing changed (still signed in, same settings, no write to Graph),
  * and no answer anywhere contains a token the fake login issued.
  */
@@ -21,7 +23,7 @@ import { startFakeCloud, type FakeCloud } from '../fake-cloud/server';
 import { tried } from '../reliability/tally';
 import { launchExtension, type ExtensionBrowser } from './harness';
 import { sendFrom, signInAndSync } from './session';
-import { PAYLOADS, type Command } from '../../utils/messaging/protocol';
+import { PAYLOADS, POLICY, type Command } from '../../utils/messaging/protocol';
 
 const PC_LIST = 'https://partner.microsoft.com/dashboard/v2/customers/list?pageSize=20';
 const SUPPORT = 'f023fd81-a637-4b56-95fd-791ac0226033';
@@ -64,6 +66,8 @@ function everyCommand(relationshipId: string, tenantId: string): Array<[Command,
     suggestRelationshipName: { customerName: 'x' },
     setAutoExtendMany: { ids: [relationshipId], on: true },
     exportCsv: undefined,
+    analyzePartners: { rows: [{ types: 'Delegated admin (DAP)', roles: ['Global Administrator'], end: null }] },
+    analyzeInvitation: { roles: [{ name: 'Global Administrator', id: null }], duration: '730 days', autoExtend: 'Off' },
   };
   expect(Object.keys(data).sort()).toEqual(Object.keys(PAYLOADS).sort());
   return Object.entries(data) as Array<[Command, unknown]>;
@@ -297,6 +301,19 @@ describe("GDAP Lens's own content script", () => {
     await portal.waitForTimeout(500);
     expect(await snapshot()).toEqual(before);
     expect(cloud.world.relationships.some((r) => r.displayName === 'Stranger_Invite')).toBe(false);
+  });
+
+  it("may not ask what only the admin center's content script may, and neither may our own pages", async () => {
+    const rel = target();
+    const adminOnly = everyCommand(rel.id, rel.customer!.tenantId!).filter(([c]) => POLICY[c] === 'admin-center');
+    expect(adminOnly.map(([c]) => c).sort()).toEqual(['analyzeInvitation', 'analyzePartners']);
+    for (const [type, data] of adminOnly) {
+      expect(await sendFromContentScript(type, data), `${type} from Partner Center`).toBeUndefined();
+      const fromOptions = await sendFrom(options, type, data);
+      answers.push(fromOptions);
+      expect(fromOptions, `${type} from the options page`).toBeUndefined();
+    }
+    tried('messages', 'Partner Center content script and options page: admin center commands', adminOnly.length * 2);
   });
 });
 

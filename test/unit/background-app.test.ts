@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SYNC_ALARM } from '@/utils/sync/scheduler';
 import { createRouter } from '@/utils/messaging/router';
-import { CACHE_GENERATION_KEY } from '@/utils/messaging/protocol';
+import * as v from 'valibot';
+import { ANSWERS, CACHE_GENERATION_KEY } from '@/utils/messaging/protocol';
 import { SESSION_KEY } from '@/utils/auth/service';
 import { customerBadgeModel } from '@/utils/portals/badge-model';
 import { decodePill, encodePill } from '@/utils/portals/pill';
@@ -561,6 +562,48 @@ describe('router in front of the real handlers', () => {
     // The same router serves the options page.
     const status = await router.dispatch('getStatus', undefined, PAGE_SENDER);
     expect(status.handled && (status.result as { auth: { state: string } }).auth.state).toBe('signed-in');
+  });
+});
+
+describe("the admin center's commands (a customer admin, no partner sign-in)", () => {
+  const ADMIN_SENDER = { id: OWN_ID, url: 'https://admin.microsoft.com/AdminPortal/Home#/partners', origin: 'https://admin.microsoft.com' };
+
+  it('D7, R6: analyzePartners and analyzeInvitation answer without anyone signed in, and reach no one', async () => {
+    const h = await createHarness(cloud);
+    const router = createRouter(h.handlers, { ownId: OWN_ID, ownOrigin: OWN_ORIGIN });
+    const cloudFrom = cloud.requests.length;
+    const partners = await router.dispatch(
+      'analyzePartners',
+      {
+        rows: [
+          { types: 'Reseller, Delegated admin (DAP)', roles: [], end: null },
+          { types: 'Granular delegated admin (GDAP)', roles: ['Global Reader'], end: { datetime: null, text: 'soon' } },
+        ],
+      },
+      ADMIN_SENDER,
+    );
+    expect(partners.handled).toBe(true);
+    if (!partners.handled) return;
+    expect(v.safeParse(ANSWERS.analyzePartners, partners.result).success).toBe(true);
+    const answer = partners.result as { partners: Array<{ risk: string; roles: unknown }>; summary: unknown };
+    expect(answer.partners.map((p) => p.risk)).toEqual(['high', 'low']);
+    expect(answer.partners[0]!.roles).toEqual({ privileged: ['Global Administrator'], other: [] });
+    expect(answer.summary).toEqual({ total: 2, withAdminAccess: 2, viaDap: 1, withGlobalAdmin: 1 });
+
+    const invitation = await router.dispatch(
+      'analyzeInvitation',
+      { roles: [{ name: 'Global Administrator', id: null }], duration: '730 days', autoExtend: 'On' },
+      ADMIN_SENDER,
+    );
+    expect(invitation.handled && v.safeParse(ANSWERS.analyzeInvitation, invitation.result).success).toBe(true);
+    expect(invitation.handled && (invitation.result as { autoExtend: string }).autoExtend).toBe('not-allowed');
+
+    // Our own pages and the Partner Center content script are refused.
+    expect(await router.dispatch('analyzePartners', { rows: [] }, PAGE_SENDER)).toEqual({ handled: false, reason: 'not-the-admin-center' });
+    expect(await router.dispatch('analyzePartners', { rows: [] }, CONTENT_SENDER)).toEqual({ handled: false, reason: 'not-the-admin-center' });
+    expect(cloud.requests.slice(cloudFrom)).toEqual([]);
+    expect(h.launches).toEqual([]);
+    expect((await h.api.getStatus(undefined)).auth.state).toBe('signed-out');
   });
 });
 

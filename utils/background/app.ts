@@ -4,6 +4,7 @@
  * (entrypoints/background.ts) only wires browser events to it, so all of this runs in unit
  * tests with in-memory storage and fake-indexeddb.
  */
+import * as v from 'valibot';
 import { createAuthService } from '../auth/service';
 import { AuthError, type AuthService } from '../auth/types';
 import { describeAuthErrorKey } from '../auth/errors';
@@ -33,11 +34,12 @@ import type {
   StatusView,
   SyncStatusView,
 } from '../messaging/protocol';
-import { CACHE_GENERATION_KEY, STATUS_GENERATION_KEY } from '../messaging/protocol';
+import { ANSWERS, CACHE_GENERATION_KEY, STATUS_GENERATION_KEY } from '../messaging/protocol';
 import type { Handlers } from '../messaging/router';
 import { badgeDetails, customerBadgeModel, relationshipBadgeModel } from '../portals/badge-model';
 import { BADGE_INDEX_MAX, encodePill, type BadgeIndex, type PillCode } from '../portals/pill';
 import { summarizeCustomer } from '../gdap/summary';
+import { analyzeInvitationTexts, analyzePartnerTexts } from '../portals/admin-risk';
 import { loadSettings, saveSettings, type Settings } from '../settings';
 import { createRelationshipCache, MAX_SEARCH_LIMIT, type CachedRelationship, type CustomerMatch, type RelationshipCache } from '../store/cache';
 import { searchKey } from '../store/db';
@@ -366,6 +368,12 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
 
   const handlers: Handlers = {
     openOptions: () => p.openOptions(),
+
+    // The customer's admin center: what its pages say, read against the role catalog. No
+    // sign-in and no cache: a customer admin uses these without being a partner. The answer
+    // is held to its schema on the way out (a bug throws here, and the page shows nothing).
+    analyzePartners: ({ rows }) => v.parse(ANSWERS.analyzePartners, analyzePartnerTexts(rows, now())),
+    analyzeInvitation: (texts) => v.parse(ANSWERS.analyzeInvitation, analyzeInvitationTexts(texts, now())),
 
     getStatus: async (): Promise<StatusView> => {
       // Independent reads, side by side: every page and popup opens with this.
