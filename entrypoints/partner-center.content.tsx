@@ -4,7 +4,7 @@ import { detectPartnerCenterPage, findBadgeTargets } from '@/utils/portals/partn
 import { observeDeep } from '@/utils/portals/observe';
 import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
 import { pagePrompt, type PromptReason } from '@/utils/portals/prompt';
-import { createRuntimeApi } from '@/utils/messaging/client';
+import { contentApi } from '@/utils/messaging/direct';
 import { startPartnerCenterBadges, type PartnerCenterBadges } from '@/utils/features/partner-center-badges';
 import { createBadgeIndexSource, indexKindOf } from '@/utils/features/badge-index';
 import { mountBadge } from '@/components/badge/mount';
@@ -18,7 +18,7 @@ export default defineContentScript({
   main() {
     // Our own lifetime, not WXT's context (see utils/portals/lifetime.ts).
     const life = scriptLifetime();
-    const api = createRuntimeApi();
+    const api = contentApi;
     let url = location.href;
     const page = () => detectPartnerCenterPage(url);
     const index = createBadgeIndexSource(api);

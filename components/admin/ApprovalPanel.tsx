@@ -4,7 +4,7 @@
 // Classic JSX (`h`) rather than the automatic runtime: the admin center content script is
 // about 0.2 KB gzip smaller for it (budget 15 KB, see utils/build-config.ts).
 import { Fragment, h } from 'preact';
-import { i18n } from '#i18n';
+import { t } from '../text';
 import type { InvitationView } from '@/utils/portals/admin-model';
 import { dayCount, formatDay, list, tr } from './PartnerBadge';
 
@@ -39,10 +39,10 @@ export function explanation(role: Pick<RequestedRole, 'risk' | 'explanationKey'>
 export function durationText(a: Pick<InvitationAnalysis, 'durationDays' | 'endDate'>): string {
   const days = typeof a.durationDays === 'number' && Number.isFinite(a.durationDays) ? dayCount(a.durationDays) : null;
   const until = a.endDate ? formatDay(a.endDate) : '';
-  if (days && until) return i18n.t('acBadge.approval.durationUntil', [days, until]);
+  if (days && until) return t('acBadge.approval.durationUntil', [days, until]);
   if (days) return days;
-  if (until) return i18n.t('acBadge.approval.until', [until]);
-  return i18n.t('acBadge.approval.unknown');
+  if (until) return t('acBadge.approval.until', [until]);
+  return t('acBadge.approval.unknown');
 }
 
 const AUTO_EXTEND = {
@@ -70,13 +70,13 @@ export function ApprovalPanel({ analysis }: ApprovalPanelProps) {
   const auto = own(AUTO_EXTEND, analysis.autoExtend) ? AUTO_EXTEND[analysis.autoExtend] : null;
   const warn = exceeds.length > 0 || roles.some((r) => riskOfRole(r.risk) === 'high');
   return (
-    <div class={`panel ${warn ? 'warn' : 'ok'}`} role="region" aria-label={i18n.t('acBadge.approval.label')}>
-      <p class="t">{i18n.t('acBadge.approval.title')}</p>
+    <div class={`panel ${warn ? 'warn' : 'ok'}`} role="region" aria-label={t('acBadge.approval.label')}>
+      <p class="t">{t('acBadge.approval.title')}</p>
       {roles.length === 0 ? (
-        <p>{i18n.t('acBadge.approval.noRoles')}</p>
+        <p>{t('acBadge.approval.noRoles')}</p>
       ) : (
         <>
-          <p>{i18n.t('acBadge.approval.roles', [roles.length])}</p>
+          <p>{t('acBadge.approval.roles', [roles.length])}</p>
           <ul class="roles">
             {roles.map((r) => {
               const risk = riskOfRole(r.risk);
@@ -92,21 +92,21 @@ export function ApprovalPanel({ analysis }: ApprovalPanelProps) {
         </>
       )}
       <dl>
-        <dt>{i18n.t('acBadge.approval.duration')}</dt>
+        <dt>{t('acBadge.approval.duration')}</dt>
         <dd data-field="duration">{durationText(analysis)}</dd>
         {auto && (
           <>
-            <dt>{i18n.t('acBadge.approval.autoExtend')}</dt>
+            <dt>{t('acBadge.approval.autoExtend')}</dt>
             <dd data-field="auto-extend">{tr(auto)}</dd>
           </>
         )}
       </dl>
-      <p>{i18n.t('acBadge.subscriptions')}</p>
+      <p>{t('acBadge.subscriptions')}</p>
       {exceeds.length > 0 && (
         <div class="ex" data-field="exceeds">
           <p class="w">
             <span aria-hidden="true">⚠ </span>
-            {i18n.t('acBadge.approval.exceeds')}
+            {t('acBadge.approval.exceeds')}
           </p>
           {exceeds.map((e) => (
             <div key={e.presetId} data-preset={e.presetId}>

@@ -4,9 +4,8 @@
 // Classic JSX (`h`) rather than the automatic runtime: the admin center content script is
 // about 0.2 KB gzip smaller for it (budget 15 KB, see utils/build-config.ts).
 import { Fragment, h } from 'preact';
-import { i18n } from '#i18n';
 import { Popover } from '../popover';
-import { uiLanguage } from '../text';
+import { t, uiLanguage } from '../text';
 import { ENDS_SOON_DAYS, type PartnerBadgeModel, type PartnerRiskLevel, type RiskReason } from '@/utils/portals/admin-model';
 
 export type AdminRisk = PartnerRiskLevel;
@@ -27,9 +26,9 @@ export const RISKS: readonly AdminRisk[] = ['high', 'medium', 'low', 'none'];
 /** A known risk level; anything else reads as `none` (never throws). */
 export const riskOf = (risk: unknown): AdminRisk => (RISKS.includes(risk as AdminRisk) ? (risk as AdminRisk) : 'none');
 
-/** `i18n.t` for keys built at run time (role explanations, risk words). */
+/** `t` for keys built at run time (role explanations, risk words). */
 export const tr = (key: string, subs?: Array<string | number>): string =>
-  (i18n.t as unknown as (k: string, s?: Array<string | number>) => string)(key, subs);
+  (t as unknown as (k: string, s?: Array<string | number>) => string)(key, subs);
 
 const DAY_MS = 86_400_000;
 /** A bare date, or a midnight-UTC instant (how the page reader stores a bare date): shown as that calendar day. */
@@ -55,18 +54,18 @@ export function daysUntil(end: string, now: Date): number | null {
   return date ? Math.ceil((date.getTime() - now.getTime()) / DAY_MS) : null;
 }
 
-export const dayCount = (n: number) => i18n.t('acBadge.days', n);
+export const dayCount = (n: number) => t('acBadge.days', n);
 
 /** The pill's end part: "ends in 12 days", "ends on Mar 5, 2026", "ends today", "ended on …". */
 export function endPart(end: string | null, now: Date): string | null {
   const raw = end?.trim();
   if (!raw) return null;
   const days = daysUntil(raw, now);
-  if (days === null) return i18n.t('acBadge.endsOn', [raw.slice(0, 40)]);
-  if (days < 0) return i18n.t('acBadge.endedOn', [formatDay(raw)]);
-  if (days === 0) return i18n.t('acBadge.endsToday');
-  if (days <= ENDS_SOON_DAYS) return i18n.t('acBadge.endsIn', [dayCount(days)]);
-  return i18n.t('acBadge.endsOn', [formatDay(raw)]);
+  if (days === null) return t('acBadge.endsOn', [raw.slice(0, 40)]);
+  if (days < 0) return t('acBadge.endedOn', [formatDay(raw)]);
+  if (days === 0) return t('acBadge.endsToday');
+  if (days <= ENDS_SOON_DAYS) return t('acBadge.endsIn', [dayCount(days)]);
+  return t('acBadge.endsOn', [formatDay(raw)]);
 }
 
 /** The array, or `[]` for anything else. */
@@ -79,12 +78,12 @@ export const hasGdap = (p: Pick<PartnerBadgeProps, 'types' | 'roleCount'>) => p.
 export function pillParts(props: PartnerBadgeProps, now: Date): string[] {
   const parts = [tr(`acBadge.risk.${riskOf(props.risk)}`)];
   if (props.types.dap) {
-    parts.push(i18n.t('acBadge.fullGa'), i18n.t('acBadge.noEndDate'));
-    if (props.types.gdap) parts.push(i18n.t('acBadge.alsoGdap'));
+    parts.push(t('acBadge.fullGa'), t('acBadge.noEndDate'));
+    if (props.types.gdap) parts.push(t('acBadge.alsoGdap'));
   } else if (hasGdap(props)) {
-    parts.push(i18n.t('acBadge.gdap'), i18n.t('acBadge.roles', props.roleCount));
+    parts.push(t('acBadge.gdap'), t('acBadge.roles', props.roleCount));
     const privileged = list(props.privilegedRoles).length;
-    if (privileged > 0) parts.push(i18n.t('acBadge.privileged', privileged));
+    if (privileged > 0) parts.push(t('acBadge.privileged', privileged));
     const end = endPart(props.gdapEnd, now);
     if (end) parts.push(end);
   }
@@ -101,7 +100,7 @@ export function isolatedName(name: string, max = LABEL_NAME_MAX): string {
 
 /** The button's accessible name: one sentence with the partner's name and what the pill says. */
 export function partnerLabel(props: PartnerBadgeProps, now: Date): string {
-  return i18n.t('acBadge.label', [isolatedName(props.name), pillParts(props, now).join(', ')]);
+  return t('acBadge.label', [isolatedName(props.name), pillParts(props, now).join(', ')]);
 }
 
 const NAME_MAX = 200;
@@ -123,8 +122,8 @@ export class PartnerBadge extends Popover<PartnerBadgeProps> {
           ))}
         </button>
         {this.state.open && (
-          <div class="d" id="d" role="dialog" aria-label={i18n.t('acBadge.dialog')}>
-            <button type="button" class="c" aria-label={i18n.t('acBadge.close')} onClick={() => this.close(true)}>
+          <div class="d" id="d" role="dialog" aria-label={t('acBadge.dialog')}>
+            <button type="button" class="c" aria-label={t('acBadge.close')} onClick={() => this.close(true)}>
               ×
             </button>
             <PartnerDetails {...props} now={() => now} parts={parts} />
@@ -148,24 +147,24 @@ function PartnerDetails(props: PartnerBadgeProps & { parts: string[] }) {
       <div class={`s ${riskOf(props.risk)}`}>{parts.join(' · ')}</div>
       {dap && (
         <section data-section="dap">
-          <h3>{i18n.t('acBadge.dapTitle')}</h3>
-          <p>{i18n.t('acBadge.dapWhat')}</p>
-          <p>{i18n.t('acBadge.dapHidden')}</p>
+          <h3>{t('acBadge.dapTitle')}</h3>
+          <p>{t('acBadge.dapWhat')}</p>
+          <p>{t('acBadge.dapHidden')}</p>
           {gdap && (
             <>
-              <h3>{i18n.t('acBadge.bothTitle')}</h3>
-              <p data-rule="R27">{i18n.t('acBadge.dapGdap')}</p>
+              <h3>{t('acBadge.bothTitle')}</h3>
+              <p data-rule="R27">{t('acBadge.dapGdap')}</p>
             </>
           )}
-          <h3>{i18n.t('acBadge.removeTitle')}</h3>
-          <p data-rule="D5">{i18n.t('acBadge.dapRemove')}</p>
-          <h3>{i18n.t('acBadge.leftTitle')}</h3>
-          <p data-rule="D9">{i18n.t('acBadge.dapAzure')}</p>
-          <p data-rule="R28">{i18n.t('acBadge.dapSafeOrder')}</p>
+          <h3>{t('acBadge.removeTitle')}</h3>
+          <p data-rule="D5">{t('acBadge.dapRemove')}</p>
+          <h3>{t('acBadge.leftTitle')}</h3>
+          <p data-rule="D9">{t('acBadge.dapAzure')}</p>
+          <p data-rule="R28">{t('acBadge.dapSafeOrder')}</p>
         </section>
       )}
       {(gdap || hasGdap(props)) && <GdapDetails {...props} />}
-      {!dap && !hasGdap(props) && <p>{i18n.t('acBadge.noAdmin')}</p>}
+      {!dap && !hasGdap(props) && <p>{t('acBadge.noAdmin')}</p>}
     </>
   );
 }
@@ -185,12 +184,12 @@ function GdapDetails(props: PartnerBadgeProps) {
   const others = list(props.roles?.other);
   return (
     <section data-section="gdap">
-      {props.types.dap && <h3>{i18n.t('acBadge.gdap')}</h3>}
+      {props.types.dap && <h3>{t('acBadge.gdap')}</h3>}
       {why && <p>{tr(why[1])}</p>}
-      {reasons.includes('unrecognized-roles') && <p>{i18n.t('acBadge.whyUnrecognized')}</p>}
+      {reasons.includes('unrecognized-roles') && <p>{t('acBadge.whyUnrecognized')}</p>}
       {privileged.length > 0 && (
         <>
-          <p>{i18n.t('acBadge.privilegedRoles', [privileged.length])}</p>
+          <p>{t('acBadge.privilegedRoles', [privileged.length])}</p>
           <ul data-roles="privileged">
             {privileged.map((n) => (
               <li key={n} class="priv">
@@ -203,7 +202,7 @@ function GdapDetails(props: PartnerBadgeProps) {
       )}
       {others.length > 0 && (
         <>
-          <p>{i18n.t('acBadge.otherRoles', [others.length])}</p>
+          <p>{t('acBadge.otherRoles', [others.length])}</p>
           <ul data-roles="other">
             {others.map((n) => (
               <li key={n}>{n}</li>
@@ -211,9 +210,9 @@ function GdapDetails(props: PartnerBadgeProps) {
           </ul>
         </>
       )}
-      {privileged.length === 0 && others.length === 0 && <p>{i18n.t('acBadge.noRoles')}</p>}
+      {privileged.length === 0 && others.length === 0 && <p>{t('acBadge.noRoles')}</p>}
       <p>{endLine(props.gdapEnd, now)}</p>
-      <p>{i18n.t('acBadge.subscriptions')}</p>
+      <p>{t('acBadge.subscriptions')}</p>
     </section>
   );
 }
@@ -221,10 +220,10 @@ function GdapDetails(props: PartnerBadgeProps) {
 /** The details' end-date sentence (R24: one end date for the whole relationship). */
 function endLine(end: string | null, now: Date): string {
   const raw = end?.trim();
-  if (!raw) return i18n.t('acBadge.noEndShown');
+  if (!raw) return t('acBadge.noEndShown');
   const days = daysUntil(raw, now);
   if (days === null) return endPart(raw, now) ?? '';
-  if (days < 0) return i18n.t('acBadge.accessEnded', [formatDay(raw)]);
-  if (days === 0) return i18n.t('acBadge.accessEndsToday', [formatDay(raw)]);
-  return i18n.t('acBadge.accessEnds', [formatDay(raw), dayCount(days)]);
+  if (days < 0) return t('acBadge.accessEnded', [formatDay(raw)]);
+  if (days === 0) return t('acBadge.accessEndsToday', [formatDay(raw)]);
+  return t('acBadge.accessEnds', [formatDay(raw), dayCount(days)]);
 }

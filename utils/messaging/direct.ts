@@ -1,5 +1,5 @@
 /**
- * `send` without the messaging library, for the admin center content script, whose budget
+ * `send` without the messaging library, for the content scripts, whose budget
  * (15 KB gzip) the library's client would take about 0.9 KB of. It puts on the wire what
  * @webext-core/messaging's `sendMessage` puts there (`{ id, type, data, timestamp }`) and
  * reads what its `onMessage` answers (`{ res }`, or `{ err }` when the handler threw), so
@@ -8,7 +8,7 @@
  * An error answer, no answer or a failed send rejects.
  */
 import { browser } from 'wxt/browser';
-import type { Api } from './client';
+import { onBackgroundChange, type Api } from './client';
 import type { Command, Payload, Results } from './protocol';
 
 let seq = Math.floor(Math.random() * 1e4);
@@ -23,3 +23,6 @@ export async function sendDirect<C extends Command>(command: C, data?: Payload<C
 
 /** The content script's {@link Api} `send`, through {@link sendDirect}. */
 export const directApi: Pick<Api, 'send'> = { send: sendDirect };
+
+/** The content scripts' whole {@link Api}: {@link sendDirect}, and the background's change reports. */
+export const contentApi: Api = { send: sendDirect, onChange: onBackgroundChange };
