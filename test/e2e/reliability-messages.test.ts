@@ -7,7 +7,7 @@
  *
  * Here, through the browser's real channels: a web page on partner.microsoft.com (it has no
  * `chrome.runtime`; it can only post window messages and DOM events, including the one WXT
- * uses to retire an older copy of a content script), ANOTHER extension sending every command
+ * uses to retire an older copy of a content script, and ours), ANOTHER extension sending every command
  * to GDAP Lens's id, GDAP Lens's own content script asking for what only its pages may, and
  * the Partner Center script and the options page asking for what only the admin center
  * script may.
@@ -140,15 +140,16 @@ describe('a web page on partner.microsoft.com', () => {
 
   // WXT's content-script context retires itself when it sees a DOM event named
   // `<extension id>:<entrypoint>:wxt:content-script-started` with another copy's id in its
-  // detail; the page can learn the name from the window message the content script posts
-  // when it starts. A page must not be able to switch GDAP Lens off that way.
-  // WXT's ContentScriptContext does abort on it; the content script's own lifetime
-  // (utils/portals/lifetime.ts) ends only when the extension is gone.
-  it('cannot retire the content script with the event WXT uses between its own copies', async () => {
+  // detail; a page could learn the name. Our content scripts are built without that context,
+  // and a starting copy of ours sends `gdap-lens:content-script-started`, on which a copy
+  // only checks whether its extension is gone (utils/portals/lifetime.ts). A page sending
+  // either must not switch GDAP Lens off.
+  it('cannot retire the content script with the events copies use to announce themselves', async () => {
     const name = `${browser.extensionId}:partner-center:wxt:content-script-started`;
     await portal.evaluate((name) => {
       document.dispatchEvent(new CustomEvent(name, { detail: { contentScriptName: 'partner-center', messageId: 'page' } }));
       window.postMessage({ type: name, contentScriptName: 'partner-center', messageId: 'page' }, '*');
+      document.dispatchEvent(new CustomEvent('gdap-lens:content-script-started'));
     }, name);
     tried('messages', "web page: WXT's content-script-started event");
     // Still alive: the next page of the grid gets its badges.
@@ -163,7 +164,7 @@ describe('a web page on partner.microsoft.com', () => {
 describe('a web page on the admin center', () => {
   // Same WXT mechanism as on Partner Center: the badges and the summary must stay, and
   // client-side navigation must still be followed.
-  it('cannot retire the content script with the event WXT uses between its own copies', async () => {
+  it('cannot retire the content script with the events copies use to announce themselves', async () => {
     const page = await browser.newPage();
     await page.goto('https://admin.microsoft.com/AdminPortal/Home#/partners');
     const badges = page.locator('[data-gdap-badge][data-partner-name]');
@@ -173,6 +174,7 @@ describe('a web page on the admin center', () => {
       const name = `${browser.extensionId}:admin-center:wxt:content-script-started`;
       await page.evaluate((name) => {
         document.dispatchEvent(new CustomEvent(name, { detail: { contentScriptName: 'admin-center', messageId: 'page' } }));
+        document.dispatchEvent(new CustomEvent('gdap-lens:content-script-started'));
       }, name);
       tried('messages', "admin center page: WXT's content-script-started event");
       await page.waitForTimeout(500);
