@@ -9,21 +9,9 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ANSWERS } from '@/utils/messaging/protocol';
 import { isInvitationView, isPartnersAnalysis } from '@/utils/portals/admin-answers';
+import { RISK_REASONS } from '@/utils/portals/admin-model';
 
 const RISKS = ['high', 'medium', 'low', 'none'] as const;
-const REASONS = [
-  'dap-global-admin',
-  'no-end-date',
-  'dap-and-gdap',
-  'global-admin',
-  'privileged-role',
-  'write-roles',
-  'unrecognized-roles',
-  'no-roles-shown',
-  'read-only',
-  'no-admin-access',
-  'ends-soon',
-] as const;
 const names = fc.array(fc.string(), { maxLength: 4 });
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 
@@ -34,7 +22,7 @@ const partnersAnalysis = fc.record({
       roleCount: fc.nat(),
       gdapEnd: maybe(fc.string()),
       risk: fc.constantFrom(...RISKS),
-      reasons: fc.array(fc.constantFrom(...REASONS), { maxLength: 4 }),
+      reasons: fc.array(fc.constantFrom(...RISK_REASONS), { maxLength: 4 }),
       privilegedRoles: names,
       roles: fc.record({ privileged: names, other: names }),
     }),

@@ -7,7 +7,7 @@ import type { RelationshipState } from '../gdap/state';
 import type { CustomerSummary } from '../gdap/summary';
 import type { BadgeDetails, BadgeModel } from '../portals/badge-model';
 import type { BadgeIndex } from '../portals/pill';
-import { ADMIN_PAGE_LIMITS, type InvitationView, type PartnersAnalysis } from '../portals/admin-model';
+import { ADMIN_PAGE_LIMITS, RISK_REASONS, type InvitationView, type PartnersAnalysis } from '../portals/admin-model';
 import type { Settings } from '../settings';
 import { GUID_RE as GUID } from '../ids';
 
@@ -278,21 +278,7 @@ const PartnersAnalysisSchema: v.GenericSchema<unknown, PartnersAnalysis> = v.obj
       roleCount: Count,
       gdapEnd: v.nullable(v.string()),
       risk: v.picklist(['high', 'medium', 'low', 'none']),
-      reasons: v.array(
-        v.picklist([
-          'dap-global-admin',
-          'no-end-date',
-          'dap-and-gdap',
-          'global-admin',
-          'privileged-role',
-          'write-roles',
-          'unrecognized-roles',
-          'no-roles-shown',
-          'read-only',
-          'no-admin-access',
-          'ends-soon',
-        ]),
-      ),
+      reasons: v.array(v.picklist(RISK_REASONS)),
       privilegedRoles: Names,
       roles: v.object({ privileged: Names, other: Names }),
     }),

@@ -5,21 +5,7 @@
  * that imports ./admin-model.ts builds them.
  */
 import { bool, count, listOf, maybe, num, obj, oneOf, str, type Guard } from '../messaging/shape';
-import type { InvitationRole, InvitationView, PartnerBadgeModel, PartnerSummary, PartnersAnalysis, RiskReason } from './admin-model';
-
-const RISK_REASONS: RiskReason[] = [
-  'dap-global-admin',
-  'no-end-date',
-  'dap-and-gdap',
-  'global-admin',
-  'privileged-role',
-  'write-roles',
-  'unrecognized-roles',
-  'no-roles-shown',
-  'read-only',
-  'no-admin-access',
-  'ends-soon',
-];
+import { RISK_REASONS, type InvitationRole, type InvitationView, type PartnerBadgeModel, type PartnerSummary, type PartnersAnalysis } from './admin-model';
 
 export const isPartnersAnalysis: Guard<PartnersAnalysis> = obj<PartnersAnalysis>({
   partners: listOf(

@@ -32,18 +32,20 @@ export type PartnerRiskLevel = 'high' | 'medium' | 'low' | 'none';
  * - `no-admin-access`: no DAP, no GDAP, no roles (e.g. reseller only);
  * - `ends-soon`: the GDAP end is within {@link ENDS_SOON_DAYS} days.
  */
-export type RiskReason =
-  | 'dap-global-admin'
-  | 'no-end-date'
-  | 'dap-and-gdap'
-  | 'global-admin'
-  | 'privileged-role'
-  | 'write-roles'
-  | 'unrecognized-roles'
-  | 'no-roles-shown'
-  | 'read-only'
-  | 'no-admin-access'
-  | 'ends-soon';
+export const RISK_REASONS = [
+  'dap-global-admin',
+  'no-end-date',
+  'dap-and-gdap',
+  'global-admin',
+  'privileged-role',
+  'write-roles',
+  'unrecognized-roles',
+  'no-roles-shown',
+  'read-only',
+  'no-admin-access',
+  'ends-soon',
+] as const;
+export type RiskReason = (typeof RISK_REASONS)[number];
 
 /** One partner row's badge, as the background reads the row (everything but the partner's name). */
 export interface PartnerBadgeModel {
