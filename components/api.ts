@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import type { StatusView } from '@/utils/messaging/protocol';
 import type { Api } from '@/utils/messaging/client';
@@ -17,15 +17,16 @@ export function useStatus(api: Api): { status: StatusView | null; reload: () => 
       // The worker is restarting; the next change notification reloads.
     }
   };
-  useEffect(() => {
+  // The first answer is applied the moment it arrives: a layout effect runs as the first
+  // render commits, where a plain effect would wait for a paint and a timer first.
+  useLayoutEffect(() => {
     let alive = true;
     void first.then((s) => alive && s && setStatus((current) => current ?? s));
-    const unsubscribe = api.onChange(() => void reload());
     return () => {
       alive = false;
-      unsubscribe();
     };
-  }, [api]);
+  }, []);
+  useEffect(() => api.onChange(() => void reload()), [api]);
   return { status, reload };
 }
 

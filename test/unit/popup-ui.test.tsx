@@ -216,6 +216,21 @@ describe('popup: first paint and tabs', () => {
     expect(m.of('checkRelationshipName').length).toBeLessThanOrEqual(1);
   });
 
+  it('shows the answer as soon as it arrives, without waiting for a paint or a timer', async () => {
+    await useLocale('en');
+    let answer: (s: StatusView) => void = () => undefined;
+    const fake = fakeApi({ getStatus: () => new Promise<StatusView>((r) => (answer = r)) });
+    container = document.createElement('div');
+    document.body.append(container);
+    render(<PopupApp api={fake.api} openOptions={() => undefined} debounceMs={20} />, container);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(fake.of('getStatus')).toHaveLength(1);
+    answer(signedIn());
+    // Promise jobs only: no timer and no animation frame runs in between.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(container.querySelector('main')!.getAttribute('data-ready')).toBe('true');
+  });
+
   it('loads Expiring only when its tab opens, once', async () => {
     const t = await useLocale('en');
     const m = await mount();
