@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
-import { useStatus, type Api } from '../api';
+import { useStatus, type Api, type PendingStatus } from '../api';
 import { ExpiringView } from './ExpiringView';
 import { ExportView } from './ExportView';
 import { FindView } from './FindView';
@@ -31,6 +31,8 @@ export interface PopupAppProps {
   debounceMs?: number;
   /** The tab shown first (default "invite"). */
   initialTab?: PopupTab;
+  /** The status request popup.html started before the modules loaded (see ./early-status.ts). */
+  statusRequest?: PendingStatus;
 }
 
 /**
@@ -39,8 +41,8 @@ export interface PopupAppProps {
  * half-filled form survives a look at another tab), and the views search only as the user
  * types. Tabs follow the WAI-ARIA tabs pattern (arrow keys, Home, End).
  */
-export function PopupApp({ api, openOptions, openUrl = defaultOpenUrl, saveFile = defaultSaveFile, debounceMs = DEFAULT_DEBOUNCE_MS, initialTab = 'invite' }: PopupAppProps) {
-  const { status, reload } = useStatus(api);
+export function PopupApp({ api, openOptions, openUrl = defaultOpenUrl, saveFile = defaultSaveFile, debounceMs = DEFAULT_DEBOUNCE_MS, initialTab = 'invite', statusRequest }: PopupAppProps) {
+  const { status, reload } = useStatus(api, statusRequest);
   const [tab, setTab] = useState<PopupTab>(initialTab);
   const [visited, setVisited] = useState<ReadonlySet<PopupTab>>(new Set([initialTab]));
   const tabRefs = useRef<Partial<Record<PopupTab, HTMLButtonElement | null>>>({});

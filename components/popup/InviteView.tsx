@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { includesGlobalAdministrator } from '@/utils/gdap/roles';
 import { MAX_NAME_LENGTH, validateDuration } from '@/utils/gdap/rules';
@@ -159,6 +159,11 @@ function InviteForm({ api, status, debounceMs, onCreated }: InviteViewProps & { 
     clearServer('autoExtend');
   };
 
+  // The role list (123 rows, most of the form) is rendered again only when its own props
+  // change; the status arriving, or a key stroke in a field, re-render the form around it.
+  const latestUpdateRoles = useRef(updateRoles);
+  latestUpdateRoles.current = updateRoles;
+
   const signedIn = status?.auth.state === 'signed-in';
   const server = (field: InviteField) => (serverError && serverError.field === field ? serverError.text : null);
   const errors = {
@@ -187,6 +192,12 @@ function InviteForm({ api, status, debounceMs, onCreated }: InviteViewProps & { 
   ]
     .filter(Boolean)
     .join(' ');
+
+  const rolesInvalid = errors.roles !== null;
+  const rolePicker = useMemo(
+    () => <RolePicker value={roles} onChange={(next) => latestUpdateRoles.current(next)} describedBy={ids.rolesMsg} invalid={rolesInvalid} />,
+    [roles, rolesInvalid],
+  );
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -306,7 +317,7 @@ function InviteForm({ api, status, debounceMs, onCreated }: InviteViewProps & { 
         {errors.autoExtend ?? (ga ? i18n.t('popup2.invite.autoExtendGaOff') : i18n.t('popup2.invite.autoExtendHelp'))}
       </small>
 
-      <RolePicker value={roles} onChange={updateRoles} describedBy={ids.rolesMsg} invalid={errors.roles !== null} />
+      {rolePicker}
       <small id={ids.rolesMsg} class={errors.roles ? 'warning' : 'muted'}>
         {errors.roles ?? ''}
       </small>

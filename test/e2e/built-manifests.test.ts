@@ -120,3 +120,19 @@ describe.each(BUILDS)('what the content scripts of %s carry', (build) => {
     }
   });
 });
+
+describe.each(BUILDS)('the popup of %s', (build) => {
+  const dir = join(REPO_ROOT, '.output', build);
+
+  it('asks for the status first, from a small classic script that carries no polyfill (components/popup/early-status.ts)', () => {
+    const html = readFileSync(join(dir, 'popup.html'), 'utf8');
+    const early = html.indexOf('<script src="/popup-status.js" async');
+    expect(early).toBeGreaterThan(0);
+    expect(early).toBeLessThan(html.indexOf('<script type="module"'));
+    expect(html).not.toMatch(/<script[^>]*vite-ignore/);
+    const script = readFileSync(join(dir, 'popup-status.js'), 'utf8');
+    expect(script).toContain('getStatus');
+    expect(script).not.toContain('This script should only be loaded in a browser extension');
+    expect(script.length).toBeLessThan(8_000);
+  });
+});

@@ -298,6 +298,28 @@ describe('badge and notifications', () => {
     expect(main.tabs.at(-1)).toBe(`https://partner.microsoft.com/dashboard/v2/customers/${first.tenantId.toLowerCase()}/adminrelationships`);
   });
 
+  it('a burst of reminders waits while a page is being answered', async () => {
+    const h = await createHarness(cloud);
+    let read: Promise<{ before: number; after: number }> | null = null;
+    h.hooks.onNotify = () => {
+      // At the first reminder the popup opens and asks for the status.
+      read ??= (async () => {
+        const before = h.notifications.length;
+        const status = await h.api.getStatus(undefined);
+        expect(status.auth.state).toBe('signed-in');
+        return { before, after: h.notifications.length };
+      })();
+    };
+    const { outcome } = await signInAndSync(h);
+    expect(outcome?.ok).toBe(true);
+    expect(read).not.toBeNull();
+    const { before, after } = await read!;
+    // At most the reminder already on its way when the answer is handed back; then the rest.
+    expect(after - before).toBeLessThanOrEqual(1);
+    expect(h.notifications.length).toBe(endingWithin(world(), new Date(), 30).size);
+    expect(h.notifications.length).toBeGreaterThan(before + 2);
+  });
+
   it('notifications off in the settings: the badge is set, nothing is notified', async () => {
     const h = await createHarness(cloud, { settings: { notifications: false } });
     const { outcome } = await signInAndSync(h);

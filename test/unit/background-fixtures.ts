@@ -81,8 +81,8 @@ export interface Harness {
   optionsOpened: number;
   alarms: Array<{ name: string; period: number | null }>;
   sent: SentRequest[];
-  /** Called before each request is sent (tests change the fake mid-sync). */
-  hooks: { beforeFetch?: (r: SentRequest, index: number) => void };
+  /** Called before each request is sent (tests change the fake mid-sync), and as each reminder is shown. */
+  hooks: { beforeFetch?: (r: SentRequest, index: number) => void; onNotify?: (id: string) => void };
   clientId: string;
 }
 
@@ -197,7 +197,10 @@ export async function createHarness(cloud: FakeCloud, opts: HarnessOptions = {})
     fetch: fetchImpl,
     idbFactory: new IDBFactory(),
     setBadge: async (text, title) => void h.badges.push({ text, title }),
-    notify: async (id, title, message) => void h.notifications.push({ id, title, message }),
+    notify: async (id, title, message) => {
+      h.notifications.push({ id, title, message });
+      h.hooks.onNotify?.(id);
+    },
     openTab: async (url) => void h.tabs.push(url),
     openOptions: async () => void h.optionsOpened++,
     setAlarm: async (name, period) => void h.alarms.push({ name, period }),

@@ -216,6 +216,55 @@ describe('popup: first paint and tabs', () => {
     expect(m.of('checkRelationshipName').length).toBeLessThanOrEqual(1);
   });
 
+  it('with the status already in (asked by popup-status.js), the first render is ready and asks nothing again', async () => {
+    await useLocale('en');
+    const fake = fakeApi();
+    const status = signedIn();
+    container = document.createElement('div');
+    document.body.append(container);
+    render(<PopupApp api={fake.api} openOptions={() => undefined} debounceMs={20} statusRequest={{ promise: Promise.resolve(status), value: status }} />, container);
+    // No flush: the render that mounted the popup already shows the status.
+    expect(container.querySelector('main')!.getAttribute('data-ready')).toBe('true');
+    expect(text(container.querySelector('[data-testid=last-sync]'))).toMatch(/^Last sync: /);
+    expect(container.querySelector('#panel-invite form')).not.toBeNull();
+    await flush();
+    expect(fake.of('getStatus')).toHaveLength(0);
+  });
+
+  it('shows the answer as soon as it arrives, without waiting for a paint or a timer', async () => {
+    await useLocale('en');
+    let answer: (s: StatusView) => void = () => undefined;
+    const fake = fakeApi({ getStatus: () => new Promise<StatusView>((r) => (answer = r)) });
+    container = document.createElement('div');
+    document.body.append(container);
+    render(<PopupApp api={fake.api} openOptions={() => undefined} debounceMs={20} />, container);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(fake.of('getStatus')).toHaveLength(1);
+    answer(signedIn());
+    // Promise jobs only: no timer and no animation frame runs in between.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(container.querySelector('main')!.getAttribute('data-ready')).toBe('true');
+  });
+
+  it('waits for the early request while it is under way, and asks again only if it failed', async () => {
+    await useLocale('en');
+    let answer: (s: StatusView | null) => void = () => undefined;
+    const pending = new Promise<StatusView | null>((r) => (answer = r));
+    const m = await mount({ statusRequest: { promise: pending, value: undefined } });
+    expect(m.root.querySelector('main')!.hasAttribute('data-ready')).toBe(false);
+    expect(m.of('getStatus')).toHaveLength(0);
+    answer(signedIn());
+    await flush();
+    expect(m.root.querySelector('main')!.getAttribute('data-ready')).toBe('true');
+    expect(m.of('getStatus')).toHaveLength(0);
+    render(null, m.root);
+
+    // The background could not answer the early request (null): the popup asks itself.
+    const again = await mount({ statusRequest: { promise: Promise.resolve(null), value: null } });
+    expect(again.of('getStatus')).toHaveLength(1);
+    expect(again.root.querySelector('main')!.getAttribute('data-ready')).toBe('true');
+  });
+
   it('loads Expiring only when its tab opens, once', async () => {
     const t = await useLocale('en');
     const m = await mount();

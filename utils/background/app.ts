@@ -28,6 +28,7 @@ import { createGraphClient, describeErrorKind, forEachBounded, GraphError, type 
 import { CLOUDS, type CloudId } from '../graph/clouds';
 import type {
   AutoExtendOutcome,
+  Command,
   CustomerChoice,
   RelationshipView,
   Results,
@@ -36,6 +37,7 @@ import type {
 } from '../messaging/protocol';
 import { ANSWERS, CACHE_GENERATION_KEY, STATUS_GENERATION_KEY } from '../messaging/protocol';
 import type { Handlers } from '../messaging/router';
+import { createReadGate } from './read-gate';
 import { badgeDetails, customerBadgeModel, relationshipBadgeModel } from '../portals/badge-model';
 import { BADGE_INDEX_MAX, encodePill, type BadgeIndex, type PillCode } from '../portals/pill';
 import { summarizeCustomer } from '../gdap/summary';
@@ -138,6 +140,25 @@ export interface BackgroundApp {
   onNotificationClicked(id: string): Promise<void>;
 }
 
+/**
+ * Commands that only read, and never wait for the alerts: while one is being answered,
+ * reminders wait (see refreshAlertsNow).
+ */
+const READ_COMMANDS = [
+  'getStatus',
+  'getSummaries',
+  'getCustomerRelationships',
+  'getRelationship',
+  'getRelationships',
+  'getBadges',
+  'getBadgeDetails',
+  'getExpiring',
+  'searchCustomers',
+  'checkRelationshipName',
+  'suggestRelationshipName',
+  'exportCsv',
+] as const satisfies readonly Command[];
+
 export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
   const now = p.now ?? (() => new Date());
   const cache = createRelationshipCache({ ...(p.idbFactory ? { factory: p.idbFactory } : {}), clock: now });
@@ -200,6 +221,13 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     })().catch(() => undefined);
   });
 
+  /**
+   * Reads in progress. A burst of reminders (the first sync of a large partner can make
+   * hundreds due at once, each one costs the worker an icon fetch and decode) would
+   * otherwise interleave with the answers the popup and the portals wait for.
+   */
+  const reads = createReadGate();
+
   /** Alert refreshes run one after another, so a reminder can never be sent twice. */
   let alertsQueue: Promise<void> = Promise.resolve();
   function refreshAlerts(): Promise<void> {
@@ -219,6 +247,7 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     const sent = new Set(Array.isArray(stored) ? stored.filter((s): s is string => typeof s === 'string') : []);
     const due = dueNotifications(expiring.value, sent, at);
     for (const n of due.notifications) {
+      await reads.quiet();
       const title = n.daysLeft <= 1 ? p.t('notify.titleOne') : p.t('notify.title', [n.daysLeft]);
       const body = p.t('notify.body', [n.customerName ?? n.customerTenantId ?? '', n.relationshipName]);
       await p.notify(`gdap:${n.key}:${n.customerTenantId ?? ''}`, title, body).catch(() => undefined);
@@ -640,6 +669,11 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
       }
     },
   };
+
+  for (const c of READ_COMMANDS) {
+    const read = handlers[c] as (data: unknown, sender: unknown) => unknown;
+    (handlers as Record<Command, unknown>)[c] = (data: unknown, sender: unknown) => reads.run(() => read(data, sender));
+  }
 
   return {
     handlers,
