@@ -1,7 +1,10 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { buildManifest } from './utils/manifest';
+import { fileURLToPath } from 'node:url';
 import { slimContentScriptBuild } from './utils/build-config';
+
+const CONTEXT_SHIM = fileURLToPath(new URL('./utils/portals/script-context.ts', import.meta.url));
 
 // Entry points stay thin; the manifest's contents live in utils/manifest.ts so that
 // the audit tests can check exactly what ships.
@@ -13,7 +16,7 @@ export default defineConfig({
   hooks: {
     // Content scripts run on every portal page: see utils/build-config.ts for why they
     // are built without the polyfill and minified harder.
-    'vite:build:extendConfig': (entrypoints, config) => slimContentScriptBuild(entrypoints, config),
+    'vite:build:extendConfig': (entrypoints, config) => slimContentScriptBuild(entrypoints, config, CONTEXT_SHIM),
   },
   vite: () => ({
     plugins: [preact()],

@@ -1,5 +1,8 @@
-import { Component } from 'preact';
-import { i18n } from '#i18n';
+/** @jsxRuntime classic */
+/** @jsx h */
+// Classic JSX (Preact's `h`): content scripts then carry no JSX runtime of their own.
+import { Component, h } from 'preact';
+import { t } from './text';
 import type { PromptReason } from '@/utils/portals/prompt';
 import { mountShadowHost, styleAdopter, type MountedHost } from './shadow-host';
 import { BADGE_CSS } from './badge/styles';
@@ -22,19 +25,19 @@ export class SignedOutPrompt extends Component<SignedOutPromptProps, { open: boo
   override render() {
     if (!this.state.open) return null;
     const { reason, onSignIn, onDismiss } = this.props;
-    const text = i18n.t(reason === 'sync' ? 'prompt.notSynced' : 'prompt.signedOut');
+    const text = t(reason === 'sync' ? 'prompt.notSynced' : 'prompt.signedOut');
     return (
       <div class="b g" role="status" aria-label={text}>
         <span>{text}</span>
         <span class="a">
           <button type="button" onClick={onSignIn}>
-            {i18n.t(reason === 'sync' ? 'prompt.openToSync' : 'prompt.openOptions')}
+            {t(reason === 'sync' ? 'prompt.openToSync' : 'prompt.openOptions')}
           </button>
         </span>
         <button
           type="button"
           class="c"
-          aria-label={i18n.t('prompt.dismiss')}
+          aria-label={t('prompt.dismiss')}
           onClick={() => {
             this.setState({ open: false });
             onDismiss?.();

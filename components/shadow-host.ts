@@ -1,4 +1,4 @@
-import { Component, h, render, type ComponentChildren, type ComponentType } from 'preact';
+import { Component, h, hydrate, render, type ComponentChildren, type ComponentType } from 'preact';
 
 /** The host tag of every GDAP Lens UI on a portal (utils/portals/dom.ts BADGE_HOST_TAG): page observers skip it. */
 export const HOST_TAG = 'gdap-lens-badge';
@@ -67,34 +67,88 @@ export interface HostSpec<P> {
   attributes?(host: HTMLElement, props: P): void;
   /** Puts the host into the page. */
   place(host: HTMLElement): void;
+  /**
+   * Plain DOM exactly as the component first renders it: drawn instead of the component
+   * until the first use, when the component hydrates it in place. For UI shown by the
+   * thousand and rarely used (a grid's badges): no Preact tree, no listeners until then.
+   */
+  dormant?(props: P): Node;
+}
+
+const stop = (e: Event) => e.stopPropagation();
+
+/** Hosts still plain DOM, with what wakes each. */
+const sleeping = new WeakMap<EventTarget, () => void>();
+/**
+ * What comes before any use: the pointer reaching the host, focus, a press, a click or a key
+ * (a click from assistive technology may come alone). Every contained event is one of these
+ * or follows one, so a host only needs its own listeners once woken: woken while the event
+ * is still on its way down, it has them by the time the event bubbles back up through it.
+ */
+const WAKING = ['mouseover', 'pointerdown', 'mousedown', 'touchstart', 'focusin', 'click', 'keydown'];
+const listening = new WeakSet<Window>();
+
+/**
+ * One capturing listener per window for all sleeping hosts: it runs before the event reaches
+ * the host, so the component it wakes (hydrated in place, keeping focus) handles that event.
+ */
+function listenForUse(win: Window): void {
+  if (listening.has(win)) return;
+  listening.add(win);
+  const wake = (e: Event) => {
+    for (const node of e.composedPath()) {
+      const up = sleeping.get(node);
+      if (up) return up();
+    }
+  };
+  for (const type of WAKING) win.addEventListener(type, wake, { capture: true, passive: true });
 }
 
 /**
  * One `<gdap-lens-badge>` host with an open shadow root holding the styles and the Preact
- * component. Never throws: on any failure (while mounting, rendering or updating) the host
- * removes itself and the page is left as it was.
+ * component (or, with `dormant`, its plain DOM until first used). Never throws: on any
+ * failure (while mounting, rendering or updating) the host removes itself and the page is
+ * left as it was.
  */
 export function mountShadowHost<P>(spec: HostSpec<P>, props: P): MountedHost<P> {
   const host = document.createElement(HOST_TAG);
   let container: HTMLElement | null = null;
   let current = props;
   let alive = true;
+  let awake = !spec.dormant;
 
   const remove = () => {
     if (!alive) return;
     alive = false;
+    sleeping.delete(host);
     try {
-      if (container) render(null, container);
+      if (awake && container) render(null, container);
     } catch {
       // The host goes anyway.
     }
     host.remove();
   };
+  const tree = () => h(Guard, { onError: () => queueMicrotask(remove) }, h(spec.component as ComponentType<object>, current as object));
+  const listen = () => {
+    for (const type of CONTAINED_EVENTS) host.addEventListener(type, stop);
+  };
+  const wake = () => {
+    if (!alive || awake || !container) return;
+    awake = true;
+    sleeping.delete(host);
+    try {
+      listen();
+      hydrate(tree(), container);
+    } catch {
+      remove();
+    }
+  };
   const draw = () => {
     if (!alive || !container) return;
     try {
       spec.attributes?.(host, current);
-      render(h(Guard, { onError: () => queueMicrotask(remove) }, h(spec.component as ComponentType<object>, current as object)), container);
+      if (awake) render(tree(), container);
+      else container.replaceChildren(spec.dormant!(current));
     } catch {
       remove();
     }
@@ -103,11 +157,16 @@ export function mountShadowHost<P>(spec: HostSpec<P>, props: P): MountedHost<P> 
   try {
     spec.init(host);
     host.style.setProperty('display', spec.display);
-    for (const type of CONTAINED_EVENTS) host.addEventListener(type, (e) => e.stopPropagation());
     const root = host.attachShadow({ mode: 'open' });
     spec.addStyles(root);
     container = document.createElement(spec.display === 'block' ? 'div' : 'span');
     root.append(container);
+    if (awake) listen();
+    else {
+      const win = document.defaultView;
+      if (win) listenForUse(win);
+      sleeping.set(host, wake);
+    }
     draw();
     if (alive) spec.place(host);
   } catch {
@@ -124,4 +183,3 @@ export function mountShadowHost<P>(spec: HostSpec<P>, props: P): MountedHost<P> 
     alive: () => alive,
   };
 }
-

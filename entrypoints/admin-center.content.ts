@@ -1,21 +1,24 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { ADMIN_CENTER_MATCHES } from '@/utils/portals/hosts';
-import { detectAdminCenterPage } from '@/utils/portals/admin-center';
+import { detectAdminCenterPage } from '@/utils/portals/admin-center-dom';
 import { observeDeep } from '@/utils/portals/observe';
 import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
-import { ADMIN_PROPS, startAdminCenter } from '@/utils/features/admin-center';
+import { directApi } from '@/utils/messaging/direct';
+import { ADMIN_PROPS, messagingAnalyzer, startAdminCenter } from '@/utils/features/admin-center';
 import { mountApprovalPanel, mountPartnerBadge, mountSummary } from '@/components/admin/mount';
 
 export default defineContentScript({
   matches: ADMIN_CENTER_MATCHES,
   runAt: 'document_idle',
-  main(ctx) {
-    // Not WXT's ctx: a page can invalidate that one (see utils/portals/lifetime.ts).
-    const life = scriptLifetime(ctx);
+  main() {
+    // Our own lifetime, not WXT's context (see utils/portals/lifetime.ts).
+    const life = scriptLifetime();
     const feature = startAdminCenter({
       doc: document,
       page: () => detectAdminCenterPage(location.href),
       mounts: { badge: mountPartnerBadge, summary: mountSummary, approval: mountApprovalPanel },
+      // What the page's texts mean comes from the background, where the role catalog lives.
+      analyzer: messagingAnalyzer(directApi),
       props: ADMIN_PROPS,
     });
     const tick = () => {

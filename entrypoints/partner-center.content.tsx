@@ -4,8 +4,9 @@ import { detectPartnerCenterPage, findBadgeTargets } from '@/utils/portals/partn
 import { observeDeep } from '@/utils/portals/observe';
 import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
 import { pagePrompt, type PromptReason } from '@/utils/portals/prompt';
-import { createRuntimeApi } from '@/utils/messaging/client';
+import { contentApi } from '@/utils/messaging/direct';
 import { startPartnerCenterBadges, type PartnerCenterBadges } from '@/utils/features/partner-center-badges';
+import { createBadgeIndexSource, indexKindOf } from '@/utils/features/badge-index';
 import { mountBadge } from '@/components/badge/mount';
 import { mountSignedOutPrompt } from '@/components/SignedOutPrompt';
 
@@ -14,12 +15,18 @@ const REFRESH_MS = 60 * 60_000;
 export default defineContentScript({
   matches: PARTNER_CENTER_MATCHES,
   runAt: 'document_idle',
-  main(ctx) {
-    // Not WXT's ctx: a page can invalidate that one (see utils/portals/lifetime.ts).
-    const life = scriptLifetime(ctx);
-    const api = createRuntimeApi();
+  main() {
+    // Our own lifetime, not WXT's context (see utils/portals/lifetime.ts).
+    const life = scriptLifetime();
+    const api = contentApi;
     let url = location.href;
     const page = () => detectPartnerCenterPage(url);
+    const index = createBadgeIndexSource(api);
+    // Asked for now, while the portal is still fetching its rows.
+    const prefetch = () => {
+      const kind = indexKindOf(page());
+      if (kind) void index.get(kind);
+    };
     /** undefined until the background answered; then why to prompt instead of badging (null: badges). */
     let prompting: PromptReason | null | undefined;
     let badges: PartnerCenterBadges | null = null;
@@ -37,7 +44,7 @@ export default defineContentScript({
           badges = null;
         }
         if (wantBadges) {
-          badges ??= startPartnerCenterBadges({ api, doc: document, page, mount: mountBadge });
+          badges ??= startPartnerCenterBadges({ api, doc: document, page, mount: mountBadge, index });
           void badges.scan();
         }
         // One prompt, only where the page has something GDAP Lens would badge.
@@ -69,6 +76,7 @@ export default defineContentScript({
     watchUrl(
       (next) => {
         url = next;
+        prefetch();
         tick();
       },
       { signal: life.signal },
@@ -87,6 +95,7 @@ export default defineContentScript({
       badges?.stop();
       prompt?.remove();
     });
+    prefetch();
     void recheckStatus();
   },
 });

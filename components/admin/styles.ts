@@ -19,7 +19,7 @@ export const ADMIN_CSS = `
 .high{color:var(--high);background:var(--highb)}.medium{color:var(--med);background:var(--medb)}
 .low{color:var(--low);background:var(--lowb)}.none{color:var(--none);background:var(--noneb)}
 .p.high,.chip.high{font-weight:600}
-button:focus-visible,a:focus-visible,[tabindex]:focus-visible{outline:2px solid var(--ac);outline-offset:2px}
+button:focus-visible{outline:2px solid var(--ac);outline-offset:2px}
 .d{position:absolute;z-index:2147483000;top:calc(100% + 4px);inset-inline-start:0;box-sizing:border-box;width:max-content;min-width:260px;max-width:min(420px,90vw);max-height:60vh;overflow:auto;padding:8px 10px;border:1px solid var(--bd);border-radius:6px;background:var(--bg);color:var(--fg);box-shadow:0 4px 12px rgba(0,0,0,.25);white-space:normal}
 .n{font-weight:600;overflow-wrap:anywhere;padding-inline-end:22px;margin-bottom:4px}
 .s{display:inline-block;margin:2px 0 4px;padding:0 6px;border-radius:8px;border:1px solid}

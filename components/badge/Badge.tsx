@@ -1,6 +1,11 @@
-import { t } from '../text';
+/** @jsxRuntime classic */
+/** @jsx h */
+// Classic JSX (Preact's `h`): content scripts then carry no JSX runtime of their own.
+import { h } from 'preact';
+import { fromTexts, t } from '../text';
 import { Popover } from '../popover';
-import type { BadgeDetails, BadgeModel } from '@/utils/portals/badge-model';
+import type { BadgeDetails } from '@/utils/portals/badge-model';
+import type { Pill } from '@/utils/portals/pill';
 import { Details, stateParts } from './Details';
 
 export interface BadgeActionResult {
@@ -10,7 +15,7 @@ export interface BadgeActionResult {
 }
 
 export interface BadgeProps {
-  model: BadgeModel;
+  model: Pill;
   /** The relationships the details list (one, or all of a customer's, R25). Called on each opening. */
   loadDetails: () => Promise<BadgeDetails | null>;
   /** Without it the "Enable auto-extend" action is not offered. */
@@ -18,7 +23,7 @@ export interface BadgeProps {
 }
 
 /** What the pill adds after the state, days and R16 warning: auto-extend, roles, relationships. */
-export function extraParts(m: BadgeModel): string[] {
+export function extraParts(m: Pill): string[] {
   const parts: string[] = [];
   if (m.autoExtend === 'off') parts.push(t('pcBadge.autoOff'));
   if (m.autoExtend === 'not-allowed') parts.push(t('pcBadge.autoNotAllowed'));
@@ -28,36 +33,61 @@ export function extraParts(m: BadgeModel): string[] {
   return parts;
 }
 
-const showsNoGroup = (m: BadgeModel) => m.noSecurityGroup && (m.state === 'active' || m.state === 'expiring');
+const showsNoGroup = (m: Pill) => m.noSecurityGroup && (m.state === 'active' || m.state === 'expiring');
 
 /** The button's accessible name: one sentence with the state and the days, as the pill reads. */
-export function badgeLabel(m: BadgeModel): string {
+export function badgeLabel(m: Pill): string {
   const parts = m.state === 'none' ? [t('pcBadge.noneLong')] : stateParts(m);
   if (m.state === 'expired' || m.state === 'terminated') parts.push(t('pcBadge.endedLong'));
   if (showsNoGroup(m)) parts.push(t('pcBadge.noGroup'));
   return t('pcBadge.label', [[...parts, ...extraParts(m)].join(', ')]);
 }
 
+/** What the pill shows: its colour, its accessible sentence and its visible words. */
+export interface PillText {
+  tone: Pill['tone'];
+  label: string;
+  /** The parts, joined by " · "; the R16 part begins with a warning sign. */
+  text: string;
+}
+
+/** The pill's words, made once per distinct pill on a page (a grid repeats them a lot). */
+export function pillText(m: Pill): PillText {
+  const key = `${m.state}|${m.daysLeft}|${m.autoExtend}|${m.roleCount}|${m.noSecurityGroup}|${m.tone}|${m.relationshipCount}`;
+  return fromTexts(`pill:${key}`, () => {
+    const parts = [...stateParts(m), ...(showsNoGroup(m) ? [`⚠ ${t('pcBadge.noGroup')}`] : []), ...extraParts(m)];
+    return { tone: m.tone, label: badgeLabel(m), text: parts.join(' · ') };
+  });
+}
+
+/**
+ * The closed pill without Preact: the same elements and attributes the Badge below renders
+ * while closed (a unit test holds the two together), so that a grid's thousand badges are
+ * plain DOM until someone points at one; then Preact hydrates that one in place. Two
+ * elements and a text: each node more is paid a thousand times, in building and in layout.
+ */
+export function pillElement(doc: Document, p: PillText): HTMLElement {
+  const root = doc.createElement('span');
+  root.className = 'b';
+  const button = doc.createElement('button');
+  button.setAttribute('aria-expanded', 'false');
+  button.setAttribute('aria-haspopup', 'dialog');
+  button.setAttribute('type', 'button');
+  button.className = `p ${p.tone}`;
+  button.setAttribute('aria-label', p.label);
+  button.textContent = p.text;
+  root.append(button);
+  return root;
+}
+
 /** The inline badge: a pill that opens the details on hover, click, Enter or Space. */
 export class Badge extends Popover<BadgeProps> {
   override render() {
-    const { model } = this.props;
-    const noGroup = showsNoGroup(model);
+    const pill = pillText(this.props.model);
     return (
       <span class="b" {...this.rootProps()}>
-        <button {...this.buttonProps()} type="button" class={`p ${model.tone}`} aria-label={badgeLabel(model)}>
-          {stateParts(model).map((text) => (
-            <span class="x">{text}</span>
-          ))}
-          {noGroup && (
-            <span class="x">
-              <span aria-hidden="true">⚠ </span>
-              {t('pcBadge.noGroup')}
-            </span>
-          )}
-          {extraParts(model).map((text) => (
-            <span class="x">{text}</span>
-          ))}
+        <button {...this.buttonProps()} type="button" class={`p ${pill.tone}`} aria-label={pill.label}>
+          {pill.text}
         </button>
         {this.state.open && (
           <Details

@@ -1,4 +1,8 @@
-import { Component } from 'preact';
+/** @jsxRuntime classic */
+/** @jsx h */
+/** @jsxFrag Fragment */
+// Classic JSX (Preact's `h`): content scripts then carry no JSX runtime of their own.
+import { Component, Fragment, h } from 'preact';
 import { t, uiLanguage } from '../text';
 import type { BadgeDetails, BadgeModel, RelationshipDetails } from '@/utils/portals/badge-model';
 import type { BadgeActionResult } from './Badge';

@@ -1,6 +1,5 @@
 import { mountShadowHost, styleAdopter } from '../shadow-host';
-import type { BadgeModel } from '@/utils/portals/badge-model';
-import { Badge, type BadgeProps } from './Badge';
+import { Badge, pillElement, pillText, type BadgeProps, type PillText } from './Badge';
 import { BADGE_CSS } from './styles';
 
 export type BadgeKey = { tenantId: string } | { relationshipId: string };
@@ -19,7 +18,7 @@ export interface MountedBadge {
   /** The `<gdap-lens-badge>` element (detached once removed). */
   host: HTMLElement;
   /** Re-renders with a new model (and optionally new handlers) and refreshes the attributes. */
-  update(model: BadgeModel, props?: Partial<BadgeHandlers>): void;
+  update(model: BadgeProps['model'], props?: Partial<BadgeHandlers>): void;
   /** Unmounts and detaches; later calls do nothing. */
   remove(): void;
   /** Puts a deferred host into its anchor (a no-op while it is in the page, once removed, or when the anchor left the page). */
@@ -28,12 +27,24 @@ export interface MountedBadge {
 
 const addStyles = styleAdopter(BADGE_CSS);
 
+/** One built pill per distinct text (remembered with it), cloned for every badge that shows it. */
+const prototypes = new WeakMap<PillText, HTMLElement>();
+function pillClone(text: PillText): Node {
+  let proto = prototypes.get(text);
+  if (!proto) {
+    proto = pillElement(document, text);
+    prototypes.set(text, proto);
+  }
+  return proto.cloneNode(true);
+}
+
 /**
  * Appends one badge to `anchor`: a `<gdap-lens-badge>` host (a plain, unregistered element)
- * with an open shadow root holding the styles and the Preact {@link Badge}. The host says
- * what it shows: `data-gdap-badge`, `data-tenant-id` or `data-relationship-id`,
- * `data-state` and, when a date applies, `data-days-left`. Never throws: on any failure the
- * badge removes itself and the page is left as it was.
+ * with an open shadow root holding the shared stylesheet and the pill. The host says what it
+ * shows: `data-gdap-badge`, `data-tenant-id` or `data-relationship-id`, `data-state` and,
+ * when a date applies, `data-days-left`. The pill is plain DOM until first used, when the
+ * Preact {@link Badge} takes it over. Never throws: on any failure the badge removes itself
+ * and the page is left as it was.
  */
 export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps, options: MountOptions = {}): MountedBadge {
   let current = props;
@@ -54,6 +65,7 @@ export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps, op
         else host.setAttribute('data-days-left', String(daysLeft));
       },
       place: (host) => options.deferPlace || anchor.append(host),
+      dormant: (p) => pillClone(pillText(p.model)),
     },
     props,
   );

@@ -13,7 +13,6 @@ export const BADGE_CSS = `
 --ok:#54b054;--okb:#052505;--warn:#faa06b;--warnb:#411200;--danger:#f1707b;--dangerb:#3b0509;--muted:#d6d6d6;--mutedb:#333}}
 .b{position:relative;display:inline-block;color:var(--fg);font:12px/1.35 "Segoe UI",system-ui,-apple-system,"Noto Sans KR",sans-serif}
 .p{font:inherit;display:inline-flex;align-items:center;padding:1px 8px;border:1px solid;border-radius:10px;cursor:pointer;white-space:nowrap}
-.x+.x::before{content:"\\00b7";margin:0 5px}
 .ok{color:var(--ok);background:var(--okb)}.warn{color:var(--warn);background:var(--warnb)}
 .danger{color:var(--danger);background:var(--dangerb)}.muted{color:var(--muted);background:var(--mutedb)}
 .p.danger{font-weight:600}

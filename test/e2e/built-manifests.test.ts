@@ -55,6 +55,35 @@ describe('what the Partner Center content script carries', () => {
   });
 });
 
+describe('what the admin center content script carries', () => {
+  it('ships no role catalog and no reading of the page against it: what the page means comes from the background', () => {
+    const dir = join(REPO_ROOT, '.output', 'chrome-mv3');
+    const content = readFileSync(join(dir, 'content-scripts', 'admin-center.js'), 'utf8');
+    const background = [join(dir, 'background.js'), ...readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f))]
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    const markers = [
+      // The catalog: names no rule names, and Global Administrator's template id.
+      'Attack Payload Author',
+      'Yammer Administrator',
+      '62e90394-69f5-4237-9190-012177145e10',
+      // Reading the page's words (utils/portals/admin-center.ts): Korean role names, month
+      // names, auto-extend words, the duration parser's pattern.
+      '전역 읽기 권한자',
+      'september',
+      '사용 안 함',
+      '(?:[.,]',
+      // The answers' valibot schemas: valibot's issue message.
+      'Expected ${',
+    ];
+    for (const marker of markers) {
+      expect(background, marker).toContain(marker);
+      expect(content, marker).not.toContain(marker);
+    }
+  });
+});
+
 describe.each(BUILDS)('what the content scripts of %s carry', (build) => {
   const dir = join(REPO_ROOT, '.output', build);
   const read = (f: string) => readFileSync(f, 'utf8');
@@ -67,6 +96,17 @@ describe.each(BUILDS)('what the content scripts of %s carry', (build) => {
     expect(scripts.sort()).toEqual(['admin-center.js', 'partner-center.js']);
     expect(pages.map(read).some((code) => code.includes(POLYFILL))).toBe(true);
     for (const f of scripts) expect(read(join(dir, 'content-scripts', f)), f).not.toContain(POLYFILL);
+  });
+
+  it('no WXT content-script context and no i18n library in the content scripts: their own lifetime and texts', () => {
+    for (const f of scripts) {
+      const code = read(join(dir, 'content-scripts', f));
+      // WXT's context retires copies on this event; ours is named after GDAP Lens.
+      expect(code, f).not.toContain('wxt:content-script-started');
+      expect(code, f).toContain('gdap-lens:content-script-started');
+      // @wxt-dev/i18n's plural error text: the badges read messages themselves (components/text.ts).
+      expect(code, f).not.toContain('Unknown plural formatting');
+    }
   });
 
   it('the Partner Center content script has no rules core: models and details come from the background', () => {

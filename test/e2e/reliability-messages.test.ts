@@ -7,8 +7,10 @@
  *
  * Here, through the browser's real channels: a web page on partner.microsoft.com (it has no
  * `chrome.runtime`; it can only post window messages and DOM events, including the one WXT
- * uses to retire an older copy of a content script), ANOTHER extension sending every command
- * to GDAP Lens's id, and GDAP Lens's own content script asking for what only its pages may.
+ * uses to retire an older copy of a content script, and ours), ANOTHER extension sending every command
+ * to GDAP Lens's id, GDAP Lens's own content script asking for what only its pages may, and
+ * the Partner Center script and the options page asking for what only the admin center
+ * script may.
  * Each time: no answer, nothing changed (still signed in, same settings, no write to Graph),
  * and no answer anywhere contains a token the fake login issued.
  */
@@ -21,7 +23,7 @@ import { startFakeCloud, type FakeCloud } from '../fake-cloud/server';
 import { tried } from '../reliability/tally';
 import { launchExtension, type ExtensionBrowser } from './harness';
 import { sendFrom, signInAndSync } from './session';
-import { PAYLOADS, type Command } from '../../utils/messaging/protocol';
+import { PAYLOADS, POLICY, type Command } from '../../utils/messaging/protocol';
 
 const PC_LIST = 'https://partner.microsoft.com/dashboard/v2/customers/list?pageSize=20';
 const SUPPORT = 'f023fd81-a637-4b56-95fd-791ac0226033';
@@ -50,6 +52,7 @@ function everyCommand(relationshipId: string, tenantId: string): Array<[Command,
     getRelationships: { ids: [relationshipId] },
     getBadges: { tenantIds: [tenantId], relationshipIds: [relationshipId] },
     getBadgeDetails: { relationshipId },
+    getBadgeIndex: { kind: 'customers' },
     getExpiring: { days: 30 },
     signIn: undefined,
     signOut: undefined,
@@ -63,6 +66,8 @@ function everyCommand(relationshipId: string, tenantId: string): Array<[Command,
     suggestRelationshipName: { customerName: 'x' },
     setAutoExtendMany: { ids: [relationshipId], on: true },
     exportCsv: undefined,
+    analyzePartners: { rows: [{ types: 'Delegated admin (DAP)', roles: ['Global Administrator'], end: null }] },
+    analyzeInvitation: { roles: [{ name: 'Global Administrator', id: null }], duration: '730 days', autoExtend: 'Off' },
   };
   expect(Object.keys(data).sort()).toEqual(Object.keys(PAYLOADS).sort());
   return Object.entries(data) as Array<[Command, unknown]>;
@@ -135,15 +140,16 @@ describe('a web page on partner.microsoft.com', () => {
 
   // WXT's content-script context retires itself when it sees a DOM event named
   // `<extension id>:<entrypoint>:wxt:content-script-started` with another copy's id in its
-  // detail; the page can learn the name from the window message the content script posts
-  // when it starts. A page must not be able to switch GDAP Lens off that way.
-  // WXT's ContentScriptContext does abort on it; the content script's own lifetime
-  // (utils/portals/lifetime.ts) ends only when the extension is gone.
-  it('cannot retire the content script with the event WXT uses between its own copies', async () => {
+  // detail; a page could learn the name. Our content scripts are built without that context,
+  // and a starting copy of ours sends `gdap-lens:content-script-started`, on which a copy
+  // only checks whether its extension is gone (utils/portals/lifetime.ts). A page sending
+  // either must not switch GDAP Lens off.
+  it('cannot retire the content script with the events copies use to announce themselves', async () => {
     const name = `${browser.extensionId}:partner-center:wxt:content-script-started`;
     await portal.evaluate((name) => {
       document.dispatchEvent(new CustomEvent(name, { detail: { contentScriptName: 'partner-center', messageId: 'page' } }));
       window.postMessage({ type: name, contentScriptName: 'partner-center', messageId: 'page' }, '*');
+      document.dispatchEvent(new CustomEvent('gdap-lens:content-script-started'));
     }, name);
     tried('messages', "web page: WXT's content-script-started event");
     // Still alive: the next page of the grid gets its badges.
@@ -158,7 +164,7 @@ describe('a web page on partner.microsoft.com', () => {
 describe('a web page on the admin center', () => {
   // Same WXT mechanism as on Partner Center: the badges and the summary must stay, and
   // client-side navigation must still be followed.
-  it('cannot retire the content script with the event WXT uses between its own copies', async () => {
+  it('cannot retire the content script with the events copies use to announce themselves', async () => {
     const page = await browser.newPage();
     await page.goto('https://admin.microsoft.com/AdminPortal/Home#/partners');
     const badges = page.locator('[data-gdap-badge][data-partner-name]');
@@ -168,6 +174,7 @@ describe('a web page on the admin center', () => {
       const name = `${browser.extensionId}:admin-center:wxt:content-script-started`;
       await page.evaluate((name) => {
         document.dispatchEvent(new CustomEvent(name, { detail: { contentScriptName: 'admin-center', messageId: 'page' } }));
+        document.dispatchEvent(new CustomEvent('gdap-lens:content-script-started'));
       }, name);
       tried('messages', "admin center page: WXT's content-script-started event");
       await page.waitForTimeout(500);
@@ -296,6 +303,19 @@ describe("GDAP Lens's own content script", () => {
     await portal.waitForTimeout(500);
     expect(await snapshot()).toEqual(before);
     expect(cloud.world.relationships.some((r) => r.displayName === 'Stranger_Invite')).toBe(false);
+  });
+
+  it("may not ask what only the admin center's content script may, and neither may our own pages", async () => {
+    const rel = target();
+    const adminOnly = everyCommand(rel.id, rel.customer!.tenantId!).filter(([c]) => POLICY[c] === 'admin-center');
+    expect(adminOnly.map(([c]) => c).sort()).toEqual(['analyzeInvitation', 'analyzePartners']);
+    for (const [type, data] of adminOnly) {
+      expect(await sendFromContentScript(type, data), `${type} from Partner Center`).toBeUndefined();
+      const fromOptions = await sendFrom(options, type, data);
+      answers.push(fromOptions);
+      expect(fromOptions, `${type} from the options page`).toBeUndefined();
+    }
+    tried('messages', 'Partner Center content script and options page: admin center commands', adminOnly.length * 2);
   });
 });
 

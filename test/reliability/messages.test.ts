@@ -31,6 +31,7 @@ const VALID: { [C in Command]: unknown } = {
   getRelationships: { ids: ['rel-1'] },
   getBadges: { tenantIds: [T1], relationshipIds: ['rel-1'] },
   getBadgeDetails: { tenantId: T1 },
+  getBadgeIndex: { kind: 'relationships' },
   getExpiring: { days: 30 },
   signIn: undefined,
   signOut: undefined,
@@ -44,10 +45,25 @@ const VALID: { [C in Command]: unknown } = {
   suggestRelationshipName: { customerName: 'x' },
   setAutoExtendMany: { ids: ['rel-1'], on: false },
   exportCsv: undefined,
+  analyzePartners: { rows: [{ types: 'Reseller, Delegated admin (DAP)', roles: ['Global Administrator'], end: null }] },
+  analyzeInvitation: { roles: [{ name: 'Global Reader', id: GLOBAL_READER }], duration: '730 days', autoExtend: 'On' },
 };
 
 const OTHER_ID = 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz';
-const SENDERS: Array<{ name: string; sender: SenderLike | undefined; allowed: 'none' | 'own' | 'all' }> = [
+/**
+ * Which commands a sender may send: `none`; `partner-center` (our content script there:
+ * the `own` commands); `admin-center` (our content script there: `own` and `admin-center`);
+ * `page` (our own extension pages: all but the `admin-center` commands).
+ */
+type Allowed = 'none' | 'partner-center' | 'admin-center' | 'page';
+const mayAnswer = (allowed: Allowed, command: Command): boolean =>
+  allowed === 'page'
+    ? POLICY[command] !== 'admin-center'
+    : allowed === 'admin-center'
+      ? POLICY[command] === 'own' || POLICY[command] === 'admin-center'
+      : allowed === 'partner-center' && POLICY[command] === 'own';
+
+const SENDERS: Array<{ name: string; sender: SenderLike | undefined; allowed: Allowed }> = [
   { name: 'no sender at all', sender: undefined, allowed: 'none' },
   { name: 'a web page (no extension id)', sender: { url: 'https://evil.example/', origin: 'https://evil.example' }, allowed: 'none' },
   { name: 'a web page claiming our origin without an id', sender: { url: `${OWN_ORIGIN}options.html`, origin: OWN_ORIGIN.slice(0, -1) }, allowed: 'none' },
@@ -59,10 +75,12 @@ const SENDERS: Array<{ name: string; sender: SenderLike | undefined; allowed: 'n
   { name: 'our content script on http (not https)', sender: { id: OWN_ID, url: 'http://partner.microsoft.com/dashboard' }, allowed: 'none' },
   { name: 'our content script without a URL', sender: { id: OWN_ID }, allowed: 'none' },
   { name: 'a page on our id but another scheme-origin', sender: { id: OWN_ID, url: `${OWN_ORIGIN.slice(0, -1)}.evil.example/options.html` }, allowed: 'none' },
-  { name: 'our content script on Partner Center', sender: { id: OWN_ID, url: 'https://partner.microsoft.com/dashboard/v2/customers/list' }, allowed: 'own' },
-  { name: 'our content script on the admin center', sender: { id: OWN_ID, url: 'https://admin.microsoft.com/#/partners' }, allowed: 'own' },
-  { name: 'our content script on admin.cloud.microsoft', sender: { id: OWN_ID, url: 'https://admin.cloud.microsoft/?#/partners' }, allowed: 'own' },
-  { name: 'our own extension page', sender: { id: OWN_ID, url: `${OWN_ORIGIN}popup.html`, origin: OWN_ORIGIN.slice(0, -1) }, allowed: 'all' },
+  { name: 'our content script on Partner Center', sender: { id: OWN_ID, url: 'https://partner.microsoft.com/dashboard/v2/customers/list' }, allowed: 'partner-center' },
+  { name: 'our content script on the admin center', sender: { id: OWN_ID, url: 'https://admin.microsoft.com/#/partners' }, allowed: 'admin-center' },
+  { name: 'our content script on admin.cloud.microsoft', sender: { id: OWN_ID, url: 'https://admin.cloud.microsoft/?#/partners' }, allowed: 'admin-center' },
+  { name: 'our content script on an admin center look-alike', sender: { id: OWN_ID, url: 'https://admin.microsoft.com.evil.example/AdminPortal/Home#/partners' }, allowed: 'none' },
+  { name: 'our content script on the admin center over http', sender: { id: OWN_ID, url: 'http://admin.microsoft.com/AdminPortal/Home#/partners' }, allowed: 'none' },
+  { name: 'our own extension page', sender: { id: OWN_ID, url: `${OWN_ORIGIN}popup.html`, origin: OWN_ORIGIN.slice(0, -1) }, allowed: 'page' },
 ];
 
 /** Handlers that only record that they ran. */
@@ -74,13 +92,16 @@ function spies(): { handlers: Handlers; calls: Array<{ command: Command; data: u
 
 const router = (handlers: Handlers) => createRouter(handlers, { ownId: OWN_ID, ownOrigin: OWN_ORIGIN });
 const PAGE: SenderLike = { id: OWN_ID, url: `${OWN_ORIGIN}options.html` };
+const ADMIN_CENTER: SenderLike = { id: OWN_ID, url: 'https://admin.microsoft.com/AdminPortal/Home#/partners', origin: 'https://admin.microsoft.com' };
+/** A sender that may send `command` (the page, or the admin center content script for its commands). */
+const allowedSender = (command: Command): SenderLike => (POLICY[command] === 'admin-center' ? ADMIN_CENTER : PAGE);
 
 describe('senders', () => {
   it.each(SENDERS)('$name: only the commands it may send are answered', async ({ sender, allowed }) => {
     for (const command of COMMANDS) {
       const { handlers, calls } = spies();
       const r = await router(handlers).dispatch(command, VALID[command], sender);
-      const expected = allowed === 'all' || (allowed === 'own' && POLICY[command] === 'own');
+      const expected = mayAnswer(allowed, command);
       expect(r.handled, command).toBe(expected);
       expect(calls.length, command).toBe(expected ? 1 : 0);
       if (!r.handled) expect(Object.keys(r)).toEqual(['handled', 'reason']);
@@ -97,7 +118,7 @@ describe('wrong shapes, unknown commands, prototype pollution', () => {
         runs++;
         const { handlers, calls } = spies();
         const valid = v.safeParse(PAYLOADS[command], data).success;
-        const r = await router(handlers).dispatch(command, data, PAGE);
+        const r = await router(handlers).dispatch(command, data, allowedSender(command));
         expect(r.handled).toBe(valid);
         expect(calls.length).toBe(valid ? 1 : 0);
       }),
@@ -140,7 +161,7 @@ describe('wrong shapes, unknown commands, prototype pollution', () => {
     for (const command of COMMANDS) {
       for (const data of hostile) {
         const { handlers, calls } = spies();
-        const r = await router(handlers).dispatch(command, data, PAGE);
+        const r = await router(handlers).dispatch(command, data, allowedSender(command));
         n++;
         // strictObject refuses the extra own key; the handler never sees it.
         expect(r.handled, `${command} ${JSON.stringify(data)}`).toBe(false);
@@ -189,7 +210,7 @@ describe('no answer ever carries a token', () => {
     // signOut last: it drops the tokens.
     const order = [...COMMANDS.filter((c) => c !== 'signOut' && c !== 'signIn'), 'signIn' as const, 'signOut' as const];
     for (const command of order) {
-      const r = await appRouter.dispatch(command, payloads[command], PAGE);
+      const r = await appRouter.dispatch(command, payloads[command], allowedSender(command));
       expect(r.handled, command).toBe(true);
       const text = textOf(r);
       for (const s of secrets) {

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import * as v from 'valibot';
 import {
   ADMIN_ROLE_EXPLANATION_KEYS,
   UNRESOLVED_EXPLAINED_ROLES,
   analyzeInvitation,
+  analyzeInvitationTexts,
+  analyzePartnerTexts,
+  partnerBadgeModel,
   partnerRisk,
+  privilegedNames,
   privilegedRoles,
   roleExplanationKey,
+  splitRoles,
   summarizePartners,
   type PartnerFacts,
   type RiskReason,
 } from '@/utils/portals/admin-risk';
+import { ANSWERS } from '@/utils/messaging/protocol';
 import {
   APPLICATION_ADMINISTRATOR,
   DIRECTORY_READERS,
@@ -194,5 +201,95 @@ describe('role explanation keys', () => {
     expect(ADMIN_ROLE_EXPLANATION_KEYS).toHaveLength(25);
     expect(new Set(ADMIN_ROLE_EXPLANATION_KEYS).size).toBe(25);
     expect(ADMIN_ROLE_EXPLANATION_KEYS.every((k) => /^adminRole\.[A-Za-z.]+$/.test(k))).toBe(true);
+  });
+});
+
+describe('role names for the partner badge (privilegedNames, splitRoles)', () => {
+  it('names privileged role ids from the catalog, keeps names, drops blanks and repeats', () => {
+    expect(privilegedNames([PRIVILEGED_ROLE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR.toUpperCase(), 'Global Administrator', ' ', 'Custom Role'])).toEqual([
+      'Privileged Role Administrator',
+      'Global Administrator',
+      'Custom Role',
+    ]);
+  });
+
+  it('splits the page\'s role names into privileged and other, in page order', () => {
+    expect(
+      splitRoles(['Privileged Role Administrator', 'User Administrator', 'Global Reader', 'Helpdesk Administrator', 'Global Administrator'], [PRIVILEGED_ROLE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR]),
+    ).toEqual({ privileged: ['Privileged Role Administrator', 'Global Administrator'], other: ['User Administrator', 'Global Reader', 'Helpdesk Administrator'] });
+  });
+
+  it('flags privileged roles under the names the page shows (Korean, short "admin" forms), never listed twice', () => {
+    const split = splitRoles(['권한 있는 역할 관리자', '전역 읽기 권한자', 'Global admin'], [PRIVILEGED_ROLE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, PRIVILEGED_AUTHENTICATION_ADMINISTRATOR]);
+    // The one the page does not list comes last, by its catalog name.
+    expect(split).toEqual({ privileged: ['권한 있는 역할 관리자', 'Global admin', 'Privileged Authentication Administrator'], other: ['전역 읽기 권한자'] });
+  });
+});
+
+describe('the pages as the content script sends them', () => {
+  it('D7: a partner row\'s texts become its badge: risk, reasons, roles by name, the end date', () => {
+    const m = partnerBadgeModel(
+      { types: { reseller: false, dap: false, gdap: true }, roleNames: ['Global admin', 'Global Reader'], roleIds: [GLOBAL_ADMINISTRATOR, GLOBAL_READER], unknownRoleNames: [], gdapEnd: inDays(5) },
+      NOW,
+    );
+    expect(m).toEqual({
+      types: { reseller: false, dap: false, gdap: true },
+      roleCount: 2,
+      gdapEnd: inDays(5),
+      risk: 'high',
+      reasons: ['global-admin', 'ends-soon'],
+      privilegedRoles: ['Global Administrator'],
+      roles: { privileged: ['Global admin'], other: ['Global Reader'] },
+    });
+  });
+
+  it('analyzePartnerTexts: one badge per row in order, and the summary; answers fit their schema', () => {
+    const a = analyzePartnerTexts(
+      [
+        { types: 'Reseller, Delegated admin (DAP)', roles: [], end: null },
+        { types: 'Granular delegated admin (GDAP)', roles: ['Global Reader', 'Directory Readers'], end: { datetime: '2026-02-20T00:00:00Z', text: 'Feb 20, 2026' } },
+        { types: 'Granular delegated admin (GDAP)', roles: ['<svg onload=alert(1)>'], end: { datetime: null, text: 'soon' } },
+        { types: 'Reseller', roles: [], end: null },
+      ],
+      NOW,
+    );
+    expect(a.partners.map((p) => [p.risk, p.roleCount, p.gdapEnd])).toEqual([
+      ['high', 1, null],
+      ['low', 2, '2026-02-20T00:00:00.000Z'],
+      ['medium', 1, null],
+      ['none', 0, null],
+    ]);
+    expect(a.partners[0]!.roles).toEqual({ privileged: ['Global Administrator'], other: [] });
+    expect(a.partners[1]!.reasons).toEqual(['read-only', 'ends-soon']);
+    expect(a.partners[2]!.reasons).toEqual(['unrecognized-roles']);
+    expect(a.partners[2]!.roles.other).toEqual(['<svg onload=alert(1)>']);
+    expect(a.summary).toEqual({ total: 4, withAdminAccess: 3, viaDap: 1, withGlobalAdmin: 1 });
+    expect(v.safeParse(ANSWERS.analyzePartners, a).success).toBe(true);
+    expect(analyzePartnerTexts([], NOW)).toEqual({ partners: [], summary: { total: 0, withAdminAccess: 0, viaDap: 0, withGlobalAdmin: 0 } });
+  });
+
+  it('analyzeInvitationTexts: roles by id or name, duration and auto-extend from the page\'s words; null when no role is named', () => {
+    const a = analyzeInvitationTexts(
+      { roles: [{ name: '', id: GLOBAL_ADMINISTRATOR.toUpperCase() }, { name: '서비스 지원 관리자', id: null }, { name: 'Mystery Role', id: null }], duration: '2년', autoExtend: '켜짐' },
+      NOW,
+    );
+    expect(a).toEqual({
+      roles: [
+        { id: GLOBAL_ADMINISTRATOR, name: 'Global Administrator', risk: 'high', explanationKey: 'adminRole.globalAdministrator' },
+        { id: null, name: 'Mystery Role', risk: 'medium', explanationKey: 'adminRole.generic.medium' },
+        { id: SERVICE_SUPPORT_ADMINISTRATOR, name: 'Service Support Administrator', risk: 'low', explanationKey: 'adminRole.serviceSupportAdministrator' },
+      ],
+      durationDays: 730,
+      endDate: '2028-01-31T12:00:00.000Z',
+      autoExtend: 'not-allowed',
+      exceeds: [
+        { presetId: 'read-only', extraRoleIds: [GLOBAL_ADMINISTRATOR, SERVICE_SUPPORT_ADMINISTRATOR] },
+        { presetId: 'support-tickets', extraRoleIds: [GLOBAL_ADMINISTRATOR] },
+      ],
+    });
+    expect(v.safeParse(ANSWERS.analyzeInvitation, a).success).toBe(true);
+    // Blank items and ids the catalog does not know name no role: no panel.
+    expect(analyzeInvitationTexts({ roles: [{ name: ' — ', id: null }, { name: '', id: '00000000-0000-4000-8000-000000000000' }], duration: null, autoExtend: null }, NOW)).toBeNull();
+    expect(v.safeParse(ANSWERS.analyzeInvitation, null).success).toBe(true);
   });
 });

@@ -5,17 +5,8 @@ import type { PartnerBadgeProps } from '@/components/admin/PartnerBadge';
 import type { PartnersSummaryProps } from '@/components/admin/PartnersSummary';
 import type { ApprovalPanelProps, InvitationAnalysis } from '@/components/admin/ApprovalPanel';
 import { ADMIN_CSS } from '@/components/admin/styles';
-import {
-  DIRECTORY_READERS,
-  GLOBAL_ADMINISTRATOR,
-  GLOBAL_READER,
-  HELPDESK_ADMINISTRATOR,
-  LICENSE_ADMINISTRATOR,
-  PRIVILEGED_AUTHENTICATION_ADMINISTRATOR,
-  PRIVILEGED_ROLE_ADMINISTRATOR,
-  SERVICE_SUPPORT_ADMINISTRATOR,
-} from '@/utils/gdap/roles';
-import { ADMIN_ROLE_EXPLANATION_KEYS, analyzeInvitation, partnerRisk, privilegedRoles, summarizePartners } from '@/utils/portals/admin-risk';
+import { GLOBAL_ADMINISTRATOR, GLOBAL_READER, LICENSE_ADMINISTRATOR, SERVICE_SUPPORT_ADMINISTRATOR } from '@/utils/gdap/roles';
+import { ADMIN_ROLE_EXPLANATION_KEYS, analyzeInvitationTexts, analyzePartnerTexts } from '@/utils/portals/admin-risk';
 import { chromeMessages, useLocale, type TestLocale } from './i18n-test-helper';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -36,62 +27,74 @@ const press = (el: Element, key: string) => el.dispatchEvent(new KeyboardEvent('
 const keep = <P,>(m: MountedAdmin<P>) => (mounted.push(m as MountedAdmin<never>), m);
 
 // ---------------------------------------------------------------------------
-// Fixtures: partner rows as the page reader gives them, and their model results.
+// Fixtures: the background's badge models (utils/portals/admin-risk.ts partnerBadgeModel)
+// with the partner's name from the page.
 
-type Partner = PartnerBadgeProps['partner'];
-const partner = (over: Partial<Partner> = {}): Partner => ({
+const base = (over: Partial<PartnerBadgeProps>): PartnerBadgeProps => ({
   name: 'Contoso Partner',
   types: { reseller: true, dap: false, gdap: false },
-  roleNames: [],
+  roleCount: 0,
   gdapEnd: null,
+  risk: 'none',
+  reasons: [],
+  privilegedRoles: [],
+  roles: { privileged: [], other: [] },
+  now: () => NOW,
   ...over,
 });
 
 const FIXTURES = {
-  dap: (): PartnerBadgeProps => ({
-    partner: partner({ types: { reseller: true, dap: true, gdap: false }, roleNames: ['Global Administrator'] }),
-    risk: 'high',
-    reasons: ['dap-global-admin', 'no-end-date'],
-    privilegedRoles: [GLOBAL_ADMINISTRATOR],
-    now: () => NOW,
-  }),
-  dapGdap: (): PartnerBadgeProps => ({
-    partner: partner({ types: { reseller: true, dap: true, gdap: true }, roleNames: ['Global Administrator', 'Global Reader'], gdapEnd: '2026-11-01T00:00:00.000Z' }),
-    risk: 'high',
-    reasons: ['dap-global-admin', 'no-end-date', 'dap-and-gdap'],
-    privilegedRoles: [GLOBAL_ADMINISTRATOR],
-    now: () => NOW,
-  }),
-  gdapHigh: (): PartnerBadgeProps => ({
-    partner: partner({
-      types: { reseller: false, dap: false, gdap: true },
-      roleNames: ['Privileged Role Administrator', 'User Administrator', 'Global Reader', 'Helpdesk Administrator', 'Global Administrator'],
-      gdapEnd: '2026-03-13T00:00:00.000Z',
+  dap: (): PartnerBadgeProps =>
+    base({
+      types: { reseller: true, dap: true, gdap: false },
+      roleCount: 1,
+      risk: 'high',
+      reasons: ['dap-global-admin', 'no-end-date'],
+      privilegedRoles: ['Global Administrator'],
+      roles: { privileged: ['Global Administrator'], other: [] },
     }),
-    risk: 'high',
-    reasons: ['global-admin', 'privileged-role', 'write-roles', 'ends-soon'],
-    privilegedRoles: [PRIVILEGED_ROLE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR],
-    now: () => NOW,
-  }),
-  gdapMedium: (): PartnerBadgeProps => ({
-    partner: partner({ types: { reseller: true, dap: false, gdap: true }, roleNames: ['Teams Administrator', 'Helpdesk Administrator'], gdapEnd: '2026-11-01T00:00:00.000Z' }),
-    risk: 'medium',
-    reasons: ['write-roles'],
-    privilegedRoles: [],
-    now: () => NOW,
-  }),
-  gdapLow: (): PartnerBadgeProps => ({
-    partner: partner({ types: { reseller: false, dap: false, gdap: true }, roleNames: ['Global Reader'] }),
-    risk: 'low',
-    reasons: ['read-only'],
-    privilegedRoles: [],
-    now: () => NOW,
-  }),
-  reseller: (): PartnerBadgeProps => ({ partner: partner(), risk: 'none', reasons: ['no-admin-access'], privilegedRoles: [], now: () => NOW }),
+  dapGdap: (): PartnerBadgeProps =>
+    base({
+      types: { reseller: true, dap: true, gdap: true },
+      roleCount: 2,
+      gdapEnd: '2026-11-01T00:00:00.000Z',
+      risk: 'high',
+      reasons: ['dap-global-admin', 'no-end-date', 'dap-and-gdap'],
+      privilegedRoles: ['Global Administrator'],
+      roles: { privileged: ['Global Administrator'], other: ['Global Reader'] },
+    }),
+  gdapHigh: (): PartnerBadgeProps =>
+    base({
+      types: { reseller: false, dap: false, gdap: true },
+      roleCount: 5,
+      gdapEnd: '2026-03-13T00:00:00.000Z',
+      risk: 'high',
+      reasons: ['global-admin', 'privileged-role', 'write-roles', 'ends-soon'],
+      privilegedRoles: ['Privileged Role Administrator', 'Global Administrator'],
+      roles: { privileged: ['Privileged Role Administrator', 'Global Administrator'], other: ['User Administrator', 'Global Reader', 'Helpdesk Administrator'] },
+    }),
+  gdapMedium: (): PartnerBadgeProps =>
+    base({
+      types: { reseller: true, dap: false, gdap: true },
+      roleCount: 2,
+      gdapEnd: '2026-11-01T00:00:00.000Z',
+      risk: 'medium',
+      reasons: ['write-roles'],
+      roles: { privileged: [], other: ['Teams Administrator', 'Helpdesk Administrator'] },
+    }),
+  gdapLow: (): PartnerBadgeProps =>
+    base({
+      types: { reseller: false, dap: false, gdap: true },
+      roleCount: 1,
+      risk: 'low',
+      reasons: ['read-only'],
+      roles: { privileged: [], other: ['Global Reader'] },
+    }),
+  reseller: (): PartnerBadgeProps => base({ risk: 'none', reasons: ['no-admin-access'] }),
 } satisfies Record<string, () => PartnerBadgeProps>;
 type FixtureName = keyof typeof FIXTURES;
 
-function mountBadge(props: PartnerBadgeProps, name = props.partner.name) {
+function mountBadge(props: PartnerBadgeProps, name = props.name) {
   const anchor = document.createElement('div');
   anchor.textContent = 'Partner cell';
   document.body.append(anchor);
@@ -208,15 +211,13 @@ describe.each(['en', 'ko'] as const)('admin-center UI in %s', (locale) => {
       expect(text).not.toContain(t('acBadge.dapWhat'));
     });
 
-    it('privileged roles are flagged under the names the page shows (Korean, short "admin" forms), never listed twice', async () => {
+    it('lists the roles under the names the background gives (the page\'s own, Korean included), privileged ones flagged', async () => {
       const props = FIXTURES.gdapHigh();
-      props.partner = { ...props.partner, roleNames: ['권한 있는 역할 관리자', '전역 읽기 권한자', 'Global admin'] };
-      props.privilegedRoles = [PRIVILEGED_ROLE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, PRIVILEGED_AUTHENTICATION_ADMINISTRATOR];
+      props.roles = { privileged: ['권한 있는 역할 관리자', 'Global admin', 'Privileged Authentication Administrator'], other: ['전역 읽기 권한자'] };
       const b = mountBadge(props);
       await openWithKeyboard(b);
       const privileged = [...b.dialog()!.querySelectorAll('[data-roles="privileged"] li')].map((li) => li.textContent);
       const other = [...b.dialog()!.querySelectorAll('[data-roles="other"] li')].map((li) => li.textContent);
-      // The one the page does not list comes last, by its catalog name.
       expect(privileged).toEqual(['⚠ 권한 있는 역할 관리자', '⚠ Global admin', '⚠ Privileged Authentication Administrator']);
       expect(other).toEqual(['전역 읽기 권한자']);
     });
@@ -370,7 +371,7 @@ describe.each(['en', 'ko'] as const)('admin-center UI in %s', (locale) => {
     const names = ['<img src=x onerror=alert(1)>', '\u202Eevil.exe\u202C Partner', `${'A'.repeat(4_990)}<img src=y>`];
     for (const name of names) {
       const props = FIXTURES.dapGdap();
-      props.partner = { ...props.partner, name };
+      props.name = name;
       const b = mountBadge(props, name);
       expect(b.badge.host.getAttribute('data-partner-name')).toBe(name);
       await openWithKeyboard(b);
@@ -541,28 +542,37 @@ describe('the model feeds the UI as it is', () => {
     await useLocale('en');
   });
 
-  it('D7: a DAP row from the page reader, through partnerRisk and privilegedRoles, is a high-risk badge', () => {
-    const row = { ...partner({ types: { reseller: true, dap: true, gdap: false }, roleNames: ['Global Administrator'] }), roleIds: [GLOBAL_ADMINISTRATOR], unknownRoleNames: [] };
-    const b = mountBadge({ partner: row, ...partnerRisk(row, NOW), privilegedRoles: privilegedRoles(row.roleIds), now: () => NOW });
+  it('D7: rows as the content script reads them, through the background\'s analyzePartnerTexts, are the badges and the summary', () => {
+    const analysis = analyzePartnerTexts(
+      [
+        { types: 'Reseller, Delegated admin (DAP)', roles: ['Global Administrator'], end: null },
+        { types: 'Granular delegated admin (GDAP)', roles: ['License Administrator', 'Helpdesk Administrator', 'Directory Readers'], end: null },
+        { types: 'Granular delegated admin (GDAP)', roles: ['권한 있는 역할 관리자', '전역 읽기 권한자', 'Global admin'], end: null },
+      ],
+      NOW,
+    );
+    const [dap, gdap, korean] = analysis.partners.map((model) => ({ ...model, name: 'Contoso Partner', now: () => NOW }));
+    const b = mountBadge(dap!);
     expect(b.badge.host.getAttribute('data-risk')).toBe('high');
     expect(b.pill()).toEqual(PILLS.en.dap);
 
-    const gdap = {
-      ...partner({ types: { reseller: false, dap: false, gdap: true }, roleNames: ['License Administrator', 'Helpdesk Administrator', 'Directory Readers'] }),
-      roleIds: [LICENSE_ADMINISTRATOR, HELPDESK_ADMINISTRATOR, DIRECTORY_READERS],
-      unknownRoleNames: [],
-    };
-    const g = mountBadge({ partner: gdap, ...partnerRisk(gdap, NOW), privilegedRoles: privilegedRoles(gdap.roleIds), now: () => NOW });
+    const g = mountBadge(gdap!);
     expect(g.pill()).toEqual(['Medium risk', 'GDAP', '3 roles']);
+
+    const k = mountBadge(korean!);
+    expect(k.pill()).toEqual(['High risk', 'GDAP', '3 roles', '2 privileged']);
 
     const grid = document.createElement('div');
     document.body.append(grid);
-    const s = keep(mountSummary(grid, { summary: summarizePartners([row, gdap]) }));
-    expect(s.host.shadowRoot!.querySelector('.lead')!.textContent).toBe('⚠ 2 partners hold admin access · 1 through DAP · 1 holds Global Administrator');
+    const s = keep(mountSummary(grid, { summary: analysis.summary }));
+    expect(s.host.shadowRoot!.querySelector('.lead')!.textContent).toBe('⚠ 3 partners hold admin access · 1 through DAP · 2 hold Global Administrator');
   });
 
-  it('R6: analyzeInvitation output renders: Global Administrator requested → cannot auto-extend, extra roles listed', () => {
-    const analysis = analyzeInvitation({ roleIds: [SERVICE_SUPPORT_ADMINISTRATOR, GLOBAL_ADMINISTRATOR], unknownRoleNames: [], durationDays: 730, autoExtend: true }, NOW);
+  it('R6: the background\'s analysis of an invitation renders: Global Administrator requested → cannot auto-extend, extra roles listed', () => {
+    const analysis = analyzeInvitationTexts(
+      { roles: [{ name: 'Service Support Administrator', id: null }, { name: '', id: GLOBAL_ADMINISTRATOR }], duration: '730 days', autoExtend: 'On' },
+      NOW,
+    )!;
     const anchor = document.createElement('div');
     document.body.append(anchor);
     const m = keep(mountApprovalPanel(anchor, { analysis }));

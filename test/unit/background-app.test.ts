@@ -8,9 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SYNC_ALARM } from '@/utils/sync/scheduler';
 import { createRouter } from '@/utils/messaging/router';
-import { CACHE_GENERATION_KEY } from '@/utils/messaging/protocol';
+import * as v from 'valibot';
+import { ANSWERS, CACHE_GENERATION_KEY } from '@/utils/messaging/protocol';
 import { SESSION_KEY } from '@/utils/auth/service';
 import { customerBadgeModel } from '@/utils/portals/badge-model';
+import { decodePill, encodePill } from '@/utils/portals/pill';
 import { startFakeCloud, type FakeCloud } from '../fake-cloud/server';
 import type { FakeRelationship } from '../fake-cloud/model';
 import {
@@ -213,6 +215,24 @@ describe('reads after the sync', () => {
     expect(await main.api.getBadges({ tenantIds: [], relationshipIds: [] })).toEqual({ customers: {}, relationships: {} });
   });
 
+  it('getBadgeIndex: every cached customer and relationship, each pill what getBadges computes', async () => {
+    const customers = await main.api.getBadgeIndex({ kind: 'customers' });
+    const relationships = await main.api.getBadgeIndex({ kind: 'relationships' });
+    if (!customers || !relationships) throw new Error('no index');
+    const tenants = [...new Set(world().relationships.map((r) => (r.customer?.tenantId ?? '').toLowerCase()))].filter(Boolean);
+    expect(Object.keys(customers.entries).sort()).toEqual(tenants.sort());
+    const badges = await main.api.getBadges({ tenantIds: tenants.slice(0, 1000), relationshipIds: world().relationships.slice(0, 1000).map((r) => r.id) });
+    for (const [tenant, model] of Object.entries(badges.customers)) expect(customers.entries[tenant], tenant).toEqual(encodePill(model));
+    // A customer the cache does not know shows "no GDAP".
+    const dapOnly = customersWith(world(), 'dap-only')[0]!.tenantId.toLowerCase();
+    expect(customers.entries[dapOnly]).toBeUndefined();
+    expect(customers.absent).toEqual(encodePill((await main.api.getBadges({ tenantIds: [dapOnly], relationshipIds: [] })).customers[dapOnly]!));
+    expect(decodePill(customers.absent)).toMatchObject({ state: 'none', relationshipCount: 0 });
+    expect(Object.keys(relationships.entries).sort()).toEqual(world().relationships.map((r) => r.id).sort());
+    for (const [id, model] of Object.entries(badges.relationships)) expect(relationships.entries[id], id).toEqual(encodePill(model));
+    expect(relationships.absent).toBeNull();
+  });
+
   it("getBadgeDetails: a customer's relationships most urgent first, or one; null for an unknown one", async () => {
     const c = customersWith(world(), 'several-relationships')[0]!;
     const d = await main.api.getBadgeDetails({ tenantId: c.tenantId });
@@ -330,9 +350,13 @@ describe('setAutoExtend', () => {
     const generation = main.local.dump()[CACHE_GENERATION_KEY];
     const from = main.sent.length;
 
+    const indexBefore = await main.api.getBadgeIndex({ kind: 'relationships' });
+    expect(decodePill(indexBefore?.entries[rel.id])?.autoExtend).toBe('off');
     const r = await main.api.setAutoExtend({ id: rel.id, on: true });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
+    // The index is made anew after a write, not served from memory.
+    expect(decodePill((await main.api.getBadgeIndex({ kind: 'relationships' }))?.entries[rel.id])?.autoExtend).toBe('on');
     const patches = graphRequests(main, from).filter((q) => q.method === 'PATCH');
     expect(patches).toHaveLength(1);
     expect(patches[0]!.path).toBe(`/v1.0/tenantRelationships/delegatedAdminRelationships/${encodeURIComponent(rel.id)}`);
@@ -560,6 +584,48 @@ describe('router in front of the real handlers', () => {
     // The same router serves the options page.
     const status = await router.dispatch('getStatus', undefined, PAGE_SENDER);
     expect(status.handled && (status.result as { auth: { state: string } }).auth.state).toBe('signed-in');
+  });
+});
+
+describe("the admin center's commands (a customer admin, no partner sign-in)", () => {
+  const ADMIN_SENDER = { id: OWN_ID, url: 'https://admin.microsoft.com/AdminPortal/Home#/partners', origin: 'https://admin.microsoft.com' };
+
+  it('D7, R6: analyzePartners and analyzeInvitation answer without anyone signed in, and reach no one', async () => {
+    const h = await createHarness(cloud);
+    const router = createRouter(h.handlers, { ownId: OWN_ID, ownOrigin: OWN_ORIGIN });
+    const cloudFrom = cloud.requests.length;
+    const partners = await router.dispatch(
+      'analyzePartners',
+      {
+        rows: [
+          { types: 'Reseller, Delegated admin (DAP)', roles: [], end: null },
+          { types: 'Granular delegated admin (GDAP)', roles: ['Global Reader'], end: { datetime: null, text: 'soon' } },
+        ],
+      },
+      ADMIN_SENDER,
+    );
+    expect(partners.handled).toBe(true);
+    if (!partners.handled) return;
+    expect(v.safeParse(ANSWERS.analyzePartners, partners.result).success).toBe(true);
+    const answer = partners.result as { partners: Array<{ risk: string; roles: unknown }>; summary: unknown };
+    expect(answer.partners.map((p) => p.risk)).toEqual(['high', 'low']);
+    expect(answer.partners[0]!.roles).toEqual({ privileged: ['Global Administrator'], other: [] });
+    expect(answer.summary).toEqual({ total: 2, withAdminAccess: 2, viaDap: 1, withGlobalAdmin: 1 });
+
+    const invitation = await router.dispatch(
+      'analyzeInvitation',
+      { roles: [{ name: 'Global Administrator', id: null }], duration: '730 days', autoExtend: 'On' },
+      ADMIN_SENDER,
+    );
+    expect(invitation.handled && v.safeParse(ANSWERS.analyzeInvitation, invitation.result).success).toBe(true);
+    expect(invitation.handled && (invitation.result as { autoExtend: string }).autoExtend).toBe('not-allowed');
+
+    // Our own pages and the Partner Center content script are refused.
+    expect(await router.dispatch('analyzePartners', { rows: [] }, PAGE_SENDER)).toEqual({ handled: false, reason: 'not-the-admin-center' });
+    expect(await router.dispatch('analyzePartners', { rows: [] }, CONTENT_SENDER)).toEqual({ handled: false, reason: 'not-the-admin-center' });
+    expect(cloud.requests.slice(cloudFrom)).toEqual([]);
+    expect(h.launches).toEqual([]);
+    expect((await h.api.getStatus(undefined)).auth.state).toBe('signed-out');
   });
 });
 

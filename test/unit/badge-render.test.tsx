@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mountBadge, type MountedBadge } from '@/components/badge/mount';
-import type { BadgeProps } from '@/components/badge/Badge';
+import { h, render } from 'preact';
+import { Badge, pillElement, pillText, type BadgeProps } from '@/components/badge/Badge';
 import { BADGE_CSS } from '@/components/badge/styles';
 import { badgeDetails, customerBadgeModel, relationshipBadgeModel, type BadgeDetails, type BadgeModel } from '@/utils/portals/badge-model';
 import type { RelationshipView } from '@/utils/messaging/protocol';
@@ -103,7 +104,7 @@ describe.each(['en', 'ko'] as const)('the badge in %s', (locale) => {
     }
     expect(host.style.display).toBe('inline-block');
 
-    const pill = [...b.button().querySelectorAll('.x')].map((x) => x.textContent);
+    const pill = (b.button().textContent ?? '').split(' · ');
     expect(pill.slice(0, parts.length)).toEqual(parts);
     if (days !== null) expect(b.button().textContent).toContain(days);
 
@@ -115,6 +116,36 @@ describe.each(['en', 'ko'] as const)('the badge in %s', (locale) => {
     if (locale === 'ko') expect(label).toMatch(/[\uac00-\ud7a3]/);
     expect(b.button().getAttribute('aria-haspopup')).toBe('dialog');
     expect(b.button().getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it.each(CASES[locale])('%s: the plain-DOM pill is exactly what the Badge renders closed', (_name, make) => {
+    // Badges stay plain DOM until used, then Preact hydrates them in place: the two must match.
+    const model = make();
+    const fromPreact = document.createElement('span');
+    render(h(Badge, { model, loadDetails: async () => null }), fromPreact);
+    const plain = document.createElement('span');
+    plain.append(pillElement(document, pillText(model)));
+    expect(plain.innerHTML).toBe(fromPreact.innerHTML);
+    expect(plain.innerHTML).toContain('aria-label=');
+    render(null, fromPreact);
+  });
+
+  it('the first use wakes the badge in place: the focused button stays the same element', async () => {
+    const b = mount(relModel(SCENARIOS.active), [view(SCENARIOS.active)]);
+    const before = b.button();
+    before.focus();
+    press(before, 'Enter');
+    await flush();
+    expect(b.dialog()).not.toBeNull();
+    expect(b.button()).toBe(before);
+    expect(b.button().getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('a click alone (as assistive technology may send it) opens an untouched badge', async () => {
+    const b = mount(relModel(SCENARIOS.active), [view(SCENARIOS.active)]);
+    b.button().click();
+    await flush();
+    expect(b.dialog()).not.toBeNull();
   });
 
   it('R9: an ended relationship says access ended and subscriptions are not affected', async () => {
@@ -194,6 +225,8 @@ describe.each(['en', 'ko'] as const)('the badge in %s', (locale) => {
     try {
       const b = mount(relModel(SCENARIOS.active), [view(SCENARIOS.active)]);
       const wrapper = b.button().parentElement!;
+      // As a browser sends them: mouseover (bubbling, composed) first, then mouseenter.
+      b.button().dispatchEvent(new MouseEvent('mouseover', { bubbles: true, composed: true }));
       wrapper.dispatchEvent(new MouseEvent('mouseenter'));
       await vi.runAllTimersAsync();
       expect(b.dialog()).not.toBeNull();

@@ -139,3 +139,91 @@ describe('message router', () => {
     expect(await router.dispatch('signIn', undefined, sneaky)).toEqual({ handled: false, reason: 'not-an-extension-page' });
   });
 });
+
+describe("the admin center's commands (analyzePartners, analyzeInvitation)", () => {
+  const PARTNERS = { rows: [{ types: 'Reseller, Delegated admin (DAP)', roles: ['Global Administrator'], end: null }] };
+  const INVITATION = { roles: [{ name: 'Global Reader', id: null }], duration: '730 days', autoExtend: 'Off' };
+  const ADMIN_COMMANDS: Array<[Command, unknown]> = [
+    ['analyzePartners', PARTNERS],
+    ['analyzeInvitation', INVITATION],
+  ];
+  const fromAdminCenter = { id: OWN, url: 'https://admin.microsoft.com/AdminPortal/Home#/partners', origin: 'https://admin.microsoft.com' };
+  const fromAdminCloud = { id: OWN, url: 'https://admin.cloud.microsoft/AdminPortal/Home#/partners', origin: 'https://admin.cloud.microsoft' };
+
+  it('are the only admin-center commands, and nothing else is', () => {
+    expect((Object.keys(POLICY) as Command[]).filter((c) => POLICY[c] === 'admin-center').sort()).toEqual(['analyzeInvitation', 'analyzePartners']);
+  });
+
+  it.each([
+    ['admin.microsoft.com', fromAdminCenter],
+    ['admin.cloud.microsoft', fromAdminCloud],
+  ])('are answered for our content script on %s', async (_host, sender) => {
+    const { h, calls } = handlers();
+    const router = createRouter(h, { ownId: OWN, ownOrigin: ORIGIN });
+    for (const [c, data] of ADMIN_COMMANDS) expect((await router.dispatch(c, data, sender)).handled, c).toBe(true);
+    expect(calls).toEqual(['analyzePartners', 'analyzeInvitation']);
+  });
+
+  it.each([
+    ['our content script on Partner Center', fromContentScript, 'not-the-admin-center'],
+    ['our own extension page', fromPage, 'not-the-admin-center'],
+    ['another extension', fromOtherExtension, 'foreign-sender'],
+    ['a web page', fromWebPage, 'foreign-sender'],
+    ['a page on the admin center without our id', { url: 'https://admin.microsoft.com/AdminPortal/Home#/partners' }, 'foreign-sender'],
+    ['our id on an admin center look-alike', { id: OWN, url: 'https://admin.microsoft.com.evil.example/AdminPortal/Home' }, 'unknown-page'],
+    ['our id on the admin center over http', { id: OWN, url: 'http://admin.microsoft.com/AdminPortal/Home' }, 'unknown-page'],
+    ['our id on the admin center on another port', { id: OWN, url: 'https://admin.microsoft.com:8443/AdminPortal/Home' }, 'unknown-page'],
+    ['no sender', undefined, 'foreign-sender'],
+  ])('are refused to %s', async (_name, sender, reason) => {
+    const { h, calls } = handlers();
+    const router = createRouter(h, { ownId: OWN, ownOrigin: ORIGIN });
+    for (const [c, data] of ADMIN_COMMANDS) expect(await router.dispatch(c, data, sender), c).toEqual({ handled: false, reason });
+    expect(calls).toEqual([]);
+  });
+
+  it('the admin center content script may still ask what every content script may', async () => {
+    const { h, calls } = handlers();
+    const router = createRouter(h, { ownId: OWN, ownOrigin: ORIGIN });
+    expect((await router.dispatch('getStatus', undefined, fromAdminCenter)).handled).toBe(true);
+    expect(await router.dispatch('signIn', undefined, fromAdminCenter)).toEqual({ handled: false, reason: 'not-an-extension-page' });
+    expect(calls).toEqual(['getStatus']);
+  });
+
+  const text = (n: number) => 'x'.repeat(n);
+  const row = { types: 'GDAP', roles: ['Global Reader'], end: null };
+  it.each<[Command, unknown]>([
+    ['analyzePartners', undefined],
+    ['analyzePartners', {}],
+    ['analyzePartners', { rows: 'x' }],
+    ['analyzePartners', { rows: Array.from({ length: 501 }, () => row) }],
+    ['analyzePartners', { rows: [{ ...row, types: text(1001) }] }],
+    ['analyzePartners', { rows: [{ ...row, roles: Array.from({ length: 201 }, () => 'Global Reader') }] }],
+    ['analyzePartners', { rows: [{ ...row, roles: [text(1001)] }] }],
+    ['analyzePartners', { rows: [{ ...row, roles: [7] }] }],
+    ['analyzePartners', { rows: [{ types: 'GDAP', roles: [] }] }],
+    ['analyzePartners', { rows: [{ ...row, end: { text: 'May 5, 2026' } }] }],
+    ['analyzePartners', { rows: [{ ...row, end: { datetime: text(1001), text: '' } }] }],
+    ['analyzePartners', { rows: [{ ...row, name: 'Contoso' }] }],
+    ['analyzePartners', { rows: [row], now: '2030-01-01' }],
+    ['analyzeInvitation', { roles: [], duration: null, autoExtend: null }],
+    ['analyzeInvitation', { roles: Array.from({ length: 201 }, () => ({ name: 'Global Reader', id: null })), duration: null, autoExtend: null }],
+    ['analyzeInvitation', { roles: [{ name: text(1001), id: null }], duration: null, autoExtend: null }],
+    ['analyzeInvitation', { roles: [{ name: 'Global Reader' }], duration: null, autoExtend: null }],
+    ['analyzeInvitation', { roles: [{ name: 'Global Reader', id: null }], duration: 730, autoExtend: null }],
+    ['analyzeInvitation', { roles: [{ name: 'Global Reader', id: null }], duration: null }],
+    ['analyzeInvitation', { roles: [{ name: 'Global Reader', id: null }], duration: null, autoExtend: true }],
+  ])('drops %s with a malformed payload %j', async (command, data) => {
+    const { h, calls } = handlers();
+    const r = await createRouter(h, { ownId: OWN, ownOrigin: ORIGIN }).dispatch(command, data, fromAdminCenter);
+    expect(r).toEqual({ handled: false, reason: 'invalid-payload' });
+    expect(calls).toEqual([]);
+  });
+
+  it('takes a page at its limits: 500 rows of 200 roles, texts of 1,000 characters', async () => {
+    const { h, calls } = handlers();
+    const full = { types: text(1000), roles: Array.from({ length: 200 }, () => text(1000)), end: { datetime: text(1000), text: text(1000) } };
+    const r = await createRouter(h, { ownId: OWN, ownOrigin: ORIGIN }).dispatch('analyzePartners', { rows: Array.from({ length: 500 }, () => full) }, fromAdminCenter);
+    expect(r.handled).toBe(true);
+    expect(calls).toEqual(['analyzePartners']);
+  });
+});

@@ -5,6 +5,8 @@ import { SLICE_MS, startPartnerCenterBadges, type MountFn } from '@/utils/featur
 import { detectPartnerCenterPage } from '@/utils/portals/partner-center';
 import { summarizeCustomer } from '@/utils/gdap/summary';
 import { customerBadgeModel } from '@/utils/portals/badge-model';
+import { decodePill, encodePill, type PillCode } from '@/utils/portals/pill';
+import { createBadgeIndexSource, indexKindOf } from '@/utils/features/badge-index';
 import { customerRow, guid, heading, mountGrid, mountShell } from './fixtures/partner-center/build';
 import { makeRel } from './gdap-fixtures';
 
@@ -220,5 +222,166 @@ describe('Partner Center badges feature', () => {
     expect(m.live()).toMatchObject([{ key: guid(7), state: 'active', removed: false }]);
     expect(m.live()[0]!.host.isConnected).toBe(true);
     history.replaceState(null, '', '/dashboard/v2/customers/list');
+  });
+});
+
+describe('Partner Center badges from the badge index', () => {
+  const pillOf = (state: 'active' | 'none', days: number | null): PillCode => [state, days, state === 'active' ? 'on' : null, 3, 0, state === 'active' ? 'ok' : 'muted', state === 'active' ? 1 : 0];
+
+  /** A fake background that answers the index (tenants upper-case on the page, lower-case in the index). */
+  function indexApi(known: string[], index: 'answer' | 'null' | 'throw' = 'answer') {
+    const calls: string[] = [];
+    const api = {
+      send: (async (command: string, data: { tenantIds?: string[] }) => {
+        calls.push(command);
+        if (command === 'getBadgeIndex') {
+          if (index === 'throw') throw new Error('Could not establish connection. Receiving end does not exist.');
+          if (index === 'null') return null;
+          return { entries: Object.fromEntries(known.map((t, i) => [t.toLowerCase(), pillOf('active', 100 + i)])), absent: pillOf('none', null) };
+        }
+        if (command === 'getBadges') {
+          return { customers: Object.fromEntries((data.tenantIds ?? []).map((t) => [t, decodePill(pillOf('none', null))])), relationships: {} };
+        }
+        return undefined;
+      }) as never,
+    };
+    return { api, calls };
+  }
+
+  /** The feature on a clock where each mount costs 2 ms, counting its yields to the page. */
+  function timed(api: ReturnType<typeof indexApi>['api'], index: ReturnType<typeof createBadgeIndexSource>) {
+    const m = fakeMount();
+    let t = 0;
+    let yields = 0;
+    const f = startPartnerCenterBadges({
+      api,
+      doc: document,
+      page,
+      mount: (a, k, p, o) => ((t += 2), m.mount(a, k, p, o)),
+      clock: () => t,
+      yieldToPage: async () => void yields++,
+      index,
+    });
+    return { f, m, yields: () => yields };
+  }
+
+  it('rows take their pills from the index: no getBadges, no slices, all in the page after one scan', async () => {
+    customerList(300);
+    const { api, calls } = indexApi([guid(1), guid(2)]);
+    // As the content script does: asked for as the page opens, before the rows arrive.
+    const index = createBadgeIndexSource(api);
+    await index.get('customers');
+    const { f, m, yields } = timed(api, index);
+    stop = () => f.stop();
+    await f.scan();
+    expect(m.live()).toHaveLength(300);
+    expect(m.live().every((b) => b.host.isConnected)).toBe(true);
+    expect(yields()).toBe(0);
+    expect(calls).toEqual(['getBadgeIndex']);
+    expect(m.live().find((b) => b.key === guid(1))?.state).toBe('active');
+    expect(m.live().find((b) => b.key === guid(3))?.state).toBe('none'); // not in the cache: the index's "absent"
+    // refresh asks for the index again, and meanwhile the badges' pills as a batch.
+    await f.refresh();
+    expect(calls).toEqual(['getBadgeIndex', 'getBadgeIndex', 'getBadges']);
+  });
+
+  it('an index still on its way is not waited for: the batch is asked for instead', async () => {
+    customerList(20);
+    const { api, calls } = indexApi([guid(1)]);
+    const m = fakeMount();
+    const f = startPartnerCenterBadges({ api, doc: document, page, mount: m.mount, index: createBadgeIndexSource(api) });
+    stop = () => f.stop();
+    await f.scan();
+    expect(m.live()).toHaveLength(20);
+    expect(calls).toEqual(['getBadgeIndex', 'getBadges']);
+    // Rows that arrive later use it.
+    customerList(25);
+    await new Promise((r) => setTimeout(r, 0));
+    await f.scan();
+    expect(m.live()).toHaveLength(25);
+    expect(calls).toEqual(['getBadgeIndex', 'getBadges']);
+  });
+
+  it('without an index (too large, or the background restarting) the rows are asked for in slices', async () => {
+    for (const mode of ['null', 'throw'] as const) {
+      customerList(40);
+      const { api, calls } = indexApi([], mode);
+      const { f, m, yields } = timed(api, createBadgeIndexSource(api));
+      await f.scan();
+      expect(m.live(), mode).toHaveLength(40);
+      expect(yields(), mode).toBeGreaterThan(0);
+      expect(calls.filter((c) => c === 'getBadges'), mode).toHaveLength(1);
+      f.stop();
+    }
+  });
+});
+
+describe('the badge index source', () => {
+  it('asks once per kind, looks tenants up in any case, decodes pills and refuses malformed ones', async () => {
+    const calls: string[] = [];
+    const T = guid(9);
+    const api = {
+      send: (async (command: string, data: { kind: string }) => {
+        calls.push(`${command}:${data.kind}`);
+        return data.kind === 'customers'
+          ? { entries: { [T.toLowerCase()]: ['expiring', 5, 'off', 2, 1, 'danger', 1], [guid(10)]: ['active', -3, 'on', 1, 0, 'ok', 1] }, absent: ['none', null, null, 0, 0, 'muted', 0] }
+          : { entries: { 'Rel-A': ['pending', 80, null, 4, 0, 'muted', 1] }, absent: null };
+      }) as never,
+    };
+    const source = createBadgeIndexSource(api);
+    const customers = await source.get('customers');
+    expect(customers?.pill(T.toUpperCase())).toEqual({ state: 'expiring', daysLeft: 5, autoExtend: 'off', roleCount: 2, noSecurityGroup: true, tone: 'danger', relationshipCount: 1 });
+    expect(customers?.pill(guid(10))).toBeNull(); // negative days: not a pill
+    expect(customers?.pill(guid(11))?.state).toBe('none');
+    expect(customers?.pill('__proto__')?.state).toBe('none');
+    const relationships = await source.get('relationships');
+    expect(relationships?.pill('Rel-A')?.state).toBe('pending');
+    expect(relationships?.pill('rel-a')).toBeNull(); // relationship ids are exact
+    await source.get('customers');
+    expect(calls).toEqual(['getBadgeIndex:customers', 'getBadgeIndex:relationships']);
+    source.forget();
+    await source.get('customers');
+    expect(calls).toHaveLength(3);
+  });
+
+  it('asks again after a failure, and never throws', async () => {
+    let fail = true;
+    const api = {
+      send: (async () => {
+        if (fail) throw new Error('no receiver');
+        return { entries: {}, absent: null };
+      }) as never,
+    };
+    const source = createBadgeIndexSource(api);
+    expect(await source.get('customers')).toBeNull();
+    fail = false;
+    expect(await source.get('customers')).not.toBeNull();
+    const weird = createBadgeIndexSource({ send: (async () => 'not an index') as never });
+    expect(await weird.get('relationships')).toBeNull();
+  });
+
+  it('knows which index each page kind needs', () => {
+    expect(indexKindOf({ kind: 'customer-list' })).toBe('customers');
+    expect(indexKindOf({ kind: 'gdap-list' })).toBe('relationships');
+    expect(indexKindOf({ kind: 'customer-relationships' })).toBe('relationships');
+    expect(indexKindOf({ kind: 'customer' })).toBeNull();
+    expect(indexKindOf({ kind: 'relationship' })).toBeNull();
+    expect(indexKindOf(null)).toBeNull();
+  });
+});
+
+describe('pill codes', () => {
+  it('decode what the background encodes, and nothing else', () => {
+    const pill = { state: 'expiring', daysLeft: 5, autoExtend: 'not-allowed', roleCount: 12, noSecurityGroup: true, tone: 'danger', relationshipCount: 3 } as const;
+    expect(decodePill(encodePill(pill))).toEqual(pill);
+    expect(decodePill(encodePill({ ...pill, state: 'none', daysLeft: null, autoExtend: null, noSecurityGroup: false }))).toMatchObject({ daysLeft: null, autoExtend: null });
+    const bad: unknown[] = [
+      null, 'active', {}, [], ['active', 5, 'on', 1, 0, 'ok'], ['active', 5, 'on', 1, 0, 'ok', 1, 1],
+      ['Active', 5, 'on', 1, 0, 'ok', 1], ['active', -1, 'on', 1, 0, 'ok', 1], ['active', 1.5, 'on', 1, 0, 'ok', 1],
+      ['active', 5, 'yes', 1, 0, 'ok', 1], ['active', 5, 'on', 1, 2, 'ok', 1], ['active', 5, 'on', 1, 0, 'red', 1],
+      [['active'], 5, 'on', 1, 0, 'ok', 1], ['active,5', 'on', 1, 0, 'ok', 1, 1], ['active', 5, 'on', { n: 1 }, 0, 'ok', 1],
+      ['<img src=x onerror=alert(1)>', 5, 'on', 1, 0, 'ok', 1],
+    ];
+    for (const b of bad) expect(decodePill(b), JSON.stringify(b)).toBeNull();
   });
 });

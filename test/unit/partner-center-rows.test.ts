@@ -219,6 +219,26 @@ describe('findBadgeTargets: customer list', () => {
     expect(targets[0]!.anchor).toBe(cell);
   });
 
+  it('reads links as the browser resolves them: dot segments, escapes, spaces, other hosts', () => {
+    const p = page('/dashboard/v2/customers/list');
+    const { page: pageRoot } = mountShell(document);
+    const grid = mountGrid(document, pageRoot, ['name']);
+    const cases: Array<[string, string | null]> = [
+      [`/dashboard/v2/customers/${guid(1)}/account`, guid(1)],
+      [`/dashboard/v2/customers/${guid(9)}/../${guid(2)}`, guid(2)], // resolves to /dashboard/v2/customers/{2}
+      [`/dashboard/v2/x/../customers/${guid(3)}`, guid(3)],
+      [`/dashboard/v2/customers/${guid(4)}/./adminrelationships`, guid(4)],
+      [`/dashboard/v2/customers/${guid(5)} `, guid(5)], // the URL parser strips the trailing space
+      [`/dashboard/v2/%63ustomers/${guid(6)}`, null], // an escaped path is not a customer link
+      [`//evil.example/dashboard/v2/customers/${guid(7)}`, null],
+      [`https://partner.microsoft.com/dashboard/v2/customers/${guid(8).toUpperCase()}?x=1#y`, guid(8)],
+      [`/dashboard/v2/customers/${guid(10)}?q=a b`, guid(10)],
+    ];
+    for (const [href] of cases) grid.body.append(buildRow(document, null, {}, { name: linkButton(document, 'x', href) }).row);
+    const found = findBadgeTargets(document, p).map(ids);
+    expect(found).toEqual(cases.filter(([, t]) => t !== null).map(([, t]) => ({ kind: 'customer-row', tenantId: t })));
+  });
+
   it('ignores anything inside our own badge hosts', () => {
     const p = page('/dashboard/v2/customers/list');
     const { page: pageRoot } = mountShell(document);

@@ -1,38 +1,37 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest';
-import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
-
-function fakeCtx() {
-  const listeners: Array<() => void> = [];
-  return {
-    onInvalidated: (cb: () => void) => void listeners.push(cb),
-    invalidate: () => listeners.forEach((cb) => cb()),
-  };
-}
+import { SCRIPT_STARTED_EVENT, scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
 
 describe('scriptLifetime', () => {
-  it("outlasts WXT's context while the extension is there (a page can invalidate that context)", () => {
-    const ctx = fakeCtx();
+  it('a starting copy makes older copies check: one whose extension is gone ends, one still there goes on', () => {
     let alive = true;
-    const life = scriptLifetime(ctx, { extensionAlive: () => alive });
-    ctx.invalidate();
-    expect(life.signal.aborted).toBe(false);
-    expect(life.ended()).toBe(false);
+    const old = scriptLifetime({ extensionAlive: () => alive });
+    expect(old.signal.aborted).toBe(false);
+    // Any page may send the event: while the extension is there, nothing ends.
+    document.dispatchEvent(new CustomEvent(SCRIPT_STARTED_EVENT));
+    expect(old.signal.aborted).toBe(false);
+    // The extension was reloaded: the old copy is orphaned; the new copy announces itself.
     alive = false;
-    expect(life.ended()).toBe(true);
-    expect(life.signal.aborted).toBe(true);
+    const fresh = scriptLifetime({ extensionAlive: () => true });
+    expect(old.signal.aborted).toBe(true);
+    expect(fresh.signal.aborted).toBe(false);
+    expect(fresh.ended()).toBe(false);
   });
 
-  it('ends with the context when the extension is gone, also when asking about it throws', () => {
-    const ctx = fakeCtx();
-    const life = scriptLifetime(ctx, {
+  it('ends when asked and the extension is gone, also when asking about it throws', () => {
+    const life = scriptLifetime({
       extensionAlive: () => {
         throw new Error('Extension context invalidated.');
       },
     });
-    expect(life.signal.aborted).toBe(false);
-    ctx.invalidate();
+    // Its own announcement already made it check.
     expect(life.signal.aborted).toBe(true);
+    expect(life.ended()).toBe(true);
+    let alive = true;
+    const other = scriptLifetime({ extensionAlive: () => alive });
+    expect(other.ended()).toBe(false);
+    alive = false;
+    expect(other.ended()).toBe(true);
   });
 });
 

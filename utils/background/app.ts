@@ -4,6 +4,7 @@
  * (entrypoints/background.ts) only wires browser events to it, so all of this runs in unit
  * tests with in-memory storage and fake-indexeddb.
  */
+import * as v from 'valibot';
 import { createAuthService } from '../auth/service';
 import { AuthError, type AuthService } from '../auth/types';
 import { describeAuthErrorKey } from '../auth/errors';
@@ -34,10 +35,13 @@ import type {
   StatusView,
   SyncStatusView,
 } from '../messaging/protocol';
-import { CACHE_GENERATION_KEY, STATUS_GENERATION_KEY } from '../messaging/protocol';
+import { ANSWERS, CACHE_GENERATION_KEY, STATUS_GENERATION_KEY } from '../messaging/protocol';
 import type { Handlers } from '../messaging/router';
 import { createReadGate } from './read-gate';
 import { badgeDetails, customerBadgeModel, relationshipBadgeModel } from '../portals/badge-model';
+import { BADGE_INDEX_MAX, encodePill, type BadgeIndex, type PillCode } from '../portals/pill';
+import { summarizeCustomer } from '../gdap/summary';
+import { analyzeInvitationTexts, analyzePartnerTexts } from '../portals/admin-risk';
 import { loadSettings, saveSettings, type Settings } from '../settings';
 import { createRelationshipCache, MAX_SEARCH_LIMIT, type CachedRelationship, type CustomerMatch, type RelationshipCache } from '../store/cache';
 import { searchKey } from '../store/db';
@@ -267,6 +271,34 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
     await bump(CACHE_GENERATION_KEY);
   }
 
+  /** The last badge index of each kind, with the cache picture and time it was made from. */
+  const badgeIndexes = new Map<'customers' | 'relationships', { source: object; at: number; index: BadgeIndex | null; renewing: boolean }>();
+
+  /** Every cached customer's or relationship's pill now (null past BADGE_INDEX_MAX or when the cache cannot be read). */
+  async function makeBadgeIndex(kind: 'customers' | 'relationships'): Promise<BadgeIndex | null> {
+    const at = now();
+    const all = await cache.getAllRelationships();
+    if (!all.ok) return null;
+    let index: BadgeIndex | null = null;
+    if (kind === 'relationships') {
+      if (all.value.size <= BADGE_INDEX_MAX) {
+        const entries: Record<string, PillCode> = {};
+        for (const [id, c] of all.value) entries[id] = encodePill(relationshipBadgeModel(c, at));
+        index = { entries, absent: null };
+      }
+    } else {
+      const summaries = await cache.getAllSummaries(at);
+      if (!summaries.ok) return null;
+      if (summaries.value.size <= BADGE_INDEX_MAX) {
+        const entries: Record<string, PillCode> = {};
+        for (const [tenant, s] of summaries.value) entries[tenant] = encodePill(customerBadgeModel(s, at));
+        index = { entries, absent: encodePill(customerBadgeModel(summarizeCustomer([], new Map(), at), at)) };
+      }
+    }
+    badgeIndexes.set(kind, { source: all.value, at: at.getTime(), index, renewing: false });
+    return index;
+  }
+
   const view = (c: CachedRelationship, at: Date): RelationshipView => ({
     relationship: c.relationship,
     assignments: c.assignments,
@@ -366,6 +398,12 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
   const handlers: Handlers = {
     openOptions: () => p.openOptions(),
 
+    // The customer's admin center: what its pages say, read against the role catalog. No
+    // sign-in and no cache: a customer admin uses these without being a partner. The answer
+    // is held to its schema on the way out (a bug throws here, and the page shows nothing).
+    analyzePartners: ({ rows }) => v.parse(ANSWERS.analyzePartners, analyzePartnerTexts(rows, now())),
+    analyzeInvitation: (texts) => v.parse(ANSWERS.analyzeInvitation, analyzeInvitationTexts(texts, now())),
+
     getStatus: async (): Promise<StatusView> => {
       // Independent reads, side by side: every page and popup opens with this.
       const [authStatus, sync, settings] = await Promise.all([auth.status(), syncStatus(), loadSettings(p.local)]);
@@ -405,6 +443,29 @@ export function createBackgroundApp(p: BackgroundPlatform): BackgroundApp {
           [...relationships].flatMap(([id, c]) => (c ? [[id, relationshipBadgeModel(view(c, at), at)] as const] : [])),
         ),
       };
+    },
+
+    getBadgeIndex: async ({ kind }) => {
+      const at = now();
+      const all = await cache.getAllRelationships();
+      if (!all.ok) return null;
+      // Every Partner Center tab asks when it opens, and making the index of a large partner
+      // takes a while: one per cache picture, fresh for a minute (pills show whole days).
+      // Up to an hour old, it is answered at once and made anew for the next tab, as a page
+      // that stays open re-reads its badges hourly anyway.
+      const held = badgeIndexes.get(kind);
+      if (held && held.source === all.value) {
+        const age = at.getTime() - held.at;
+        if (age >= 0 && age < 60_000) return held.index;
+        if (age >= 0 && age < 60 * 60_000) {
+          if (!held.renewing) {
+            held.renewing = true;
+            setTimeout(() => void makeBadgeIndex(kind).catch(() => (held.renewing = false)), 0);
+          }
+          return held.index;
+        }
+      }
+      return makeBadgeIndex(kind);
     },
 
     getBadgeDetails: async (key) => {

@@ -8,14 +8,16 @@
  */
 import type { Api } from '../messaging/client';
 import { BADGE_BATCH } from '../messaging/protocol';
-import type { BadgeDetails, BadgeModel } from '../portals/badge-model';
+import type { BadgeDetails } from '../portals/badge-model';
 import { findBadgeTargets, type BadgeTarget, type PartnerCenterPage } from '../portals/partner-center';
+import type { Pill } from '../portals/pill';
+import type { BadgeIndexSource } from './badge-index';
 
 /** What the feature needs of a mounted badge (components/badge/mount.ts provides it). */
 export interface BadgeHandle {
   /** The badge's host element; the portal may remove it when it re-renders the anchor. */
   readonly host: Element;
-  update(model: BadgeModel, props?: Partial<BadgeCallbacks>): void;
+  update(model: Pill, props?: Partial<BadgeCallbacks>): void;
   remove(): void;
   /** Puts a badge mounted with `deferPlace` into the page. */
   place(): void;
@@ -30,7 +32,7 @@ export interface BadgeCallbacks {
 export type MountFn = (
   anchor: Element,
   key: { tenantId: string } | { relationshipId: string },
-  props: BadgeCallbacks & { model: BadgeModel },
+  props: BadgeCallbacks & { model: Pill },
   options?: { deferPlace?: boolean },
 ) => BadgeHandle;
 
@@ -40,6 +42,11 @@ export interface PartnerCenterBadgesOptions {
   /** The page kind now; re-read on every scan (client-side navigation). */
   page: () => PartnerCenterPage | null;
   mount: MountFn;
+  /**
+   * Every customer's and relationship's pill, asked for once (see ./badge-index.ts): rows
+   * then need no round trip. Without it, or when it has none, rows are asked per batch.
+   */
+  index?: BadgeIndexSource;
   /** Milliseconds, for slicing the mounting (performance.now by default). */
   clock?: () => number;
   /** Lets the page run between slices (a zero-delay timeout by default). */
@@ -96,13 +103,29 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
   });
 
   /**
-   * Models for the targets, computed by the background (the rules and the state model stay
-   * there) and fetched in batches of at most BADGE_BATCH customers and relationships.
+   * Pills for the targets, computed by the background (the rules and the state model stay
+   * there): rows from the badge index when there is one, everything else (headers, or rows
+   * without an index) fetched in batches of at most BADGE_BATCH customers and relationships.
    */
-  async function models(targets: readonly BadgeTarget[]): Promise<Map<string, BadgeModel>> {
-    const tenants = chunks([...new Set(targets.flatMap((t) => (t.kind === 'customer-row' || t.kind === 'customer-header' ? [t.tenantId] : [])))]);
-    const relIds = chunks([...new Set(targets.flatMap((t) => (t.kind === 'relationship-row' || t.kind === 'relationship-header' ? [t.relationshipId] : [])))]);
-    const out = new Map<string, BadgeModel>();
+  async function models(targets: readonly BadgeTarget[]): Promise<{ pills: Map<string, Pill>; asked: boolean }> {
+    const out = new Map<string, Pill>();
+    const rest: BadgeTarget[] = [];
+    // Only an index that has arrived: while it is on its way, a batch is quicker to ask for.
+    const customers = targets.some((t) => t.kind === 'customer-row') ? opts.index?.ready('customers') : null;
+    const relationships = targets.some((t) => t.kind === 'relationship-row') ? opts.index?.ready('relationships') : null;
+    for (const t of targets) {
+      const pill =
+        t.kind === 'customer-row' && customers
+          ? customers.pill(t.tenantId)
+          : t.kind === 'relationship-row' && relationships
+            ? relationships.pill(t.relationshipId)
+            : undefined;
+      if (pill === undefined) rest.push(t);
+      else if (pill) out.set(keyOf(t), pill);
+    }
+    if (rest.length === 0) return { pills: out, asked: false };
+    const tenants = chunks([...new Set(rest.flatMap((t) => (t.kind === 'customer-row' || t.kind === 'customer-header' ? [t.tenantId] : [])))]);
+    const relIds = chunks([...new Set(rest.flatMap((t) => (t.kind === 'relationship-row' || t.kind === 'relationship-header' ? [t.relationshipId] : [])))]);
     const batches = await Promise.all(
       Array.from({ length: Math.max(tenants.length, relIds.length) }, (_, i) =>
         opts.api.send('getBadges', { tenantIds: tenants[i] ?? [], relationshipIds: relIds[i] ?? [] }),
@@ -112,7 +135,7 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
       for (const [tenantId, model] of Object.entries(batch?.customers ?? {})) out.set(`t:${tenantId}`, model);
       for (const [id, model] of Object.entries(batch?.relationships ?? {})) out.set(`r:${id}`, model);
     }
-    return out;
+    return { pills: out, asked: true };
   }
 
   async function scanOnce(): Promise<void> {
@@ -136,21 +159,24 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     }
     const fresh = targets.filter((t) => !mounted.has(t.anchor));
     if (fresh.length === 0) return;
-    const byKey = await models(fresh);
+    const { pills, asked } = await models(fresh);
     if (controller.signal.aborted) return;
-    // Rendered in slices of at most SLICE_MS, yielding to the page in between, so that a
-    // grid of thousands of rows never blocks the portal in one long task; the rendered
-    // badges go into the page together at the end, so it lays out once, not per slice.
+    // From the index, the pills are here while the page has not yet laid out the rows that
+    // brought them (the observer calls in the frame the rows arrived): all badges are made
+    // now and go in with the rows, for one layout and no task of our own. After a round trip
+    // the page has moved on: then they are made in slices of at most SLICE_MS, yielding in
+    // between, so that thousands never block the portal in one long task, and go into the
+    // page together at the end, so it lays out once, not per slice.
     const made: BadgeHandle[] = [];
     let sliceStart = clock();
     try {
       for (const t of fresh) {
-        if (clock() - sliceStart >= SLICE_MS) {
+        if (asked && clock() - sliceStart >= SLICE_MS) {
           await yieldToPage();
           if (controller.signal.aborted) return;
           sliceStart = clock();
         }
-        const model = byKey.get(keyOf(t));
+        const model = pills.get(keyOf(t));
         // A relationship the cache does not know yet gets no badge (nothing wrong is shown).
         if (!model || mounted.has(t.anchor) || !t.anchor.isConnected) continue;
         const key = t.kind === 'customer-row' || t.kind === 'customer-header' ? { tenantId: t.tenantId } : { relationshipId: t.relationshipId };
@@ -185,12 +211,13 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
   }
 
   async function refresh(): Promise<void> {
+    opts.index?.forget();
     try {
       const current = [...mounted.values()];
-      const byKey = await models(current.map((m) => m.target));
+      const { pills } = await models(current.map((m) => m.target));
       if (controller.signal.aborted) return;
       for (const m of current) {
-        const model = byKey.get(keyOf(m.target));
+        const model = pills.get(keyOf(m.target));
         if (model) m.badge.update(model);
       }
     } catch {

@@ -14,12 +14,15 @@ export interface Api {
 export function createRuntimeApi(): Api {
   return {
     send: (command, data) => (sendMessage as (c: string, d: unknown) => Promise<never>)(command, data),
-    onChange(listener) {
-      const onChanged = (changes: Record<string, unknown>, area: string) => {
-        if (area === 'local' && (CACHE_GENERATION_KEY in changes || STATUS_GENERATION_KEY in changes)) listener();
-      };
-      browser.storage.onChanged.addListener(onChanged);
-      return () => browser.storage.onChanged.removeListener(onChanged);
-    },
+    onChange: onBackgroundChange,
   };
+}
+
+/** Calls `listener` after the background reports a change of status or cache; returns an unsubscribe. */
+export function onBackgroundChange(listener: () => void): () => void {
+  const onChanged = (changes: Record<string, unknown>, area: string) => {
+    if (area === 'local' && (CACHE_GENERATION_KEY in changes || STATUS_GENERATION_KEY in changes)) listener();
+  };
+  browser.storage.onChanged.addListener(onChanged);
+  return () => browser.storage.onChanged.removeListener(onChanged);
 }

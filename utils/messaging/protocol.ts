@@ -6,6 +6,8 @@ import type { RoleLine } from '../gdap/role-ids';
 import type { RelationshipState } from '../gdap/state';
 import type { CustomerSummary } from '../gdap/summary';
 import type { BadgeDetails, BadgeModel } from '../portals/badge-model';
+import type { BadgeIndex } from '../portals/pill';
+import { ADMIN_PAGE_LIMITS, RISK_REASONS, type InvitationView, type PartnersAnalysis } from '../portals/admin-model';
 import type { Settings } from '../settings';
 import { GUID_RE as GUID } from '../ids';
 
@@ -109,6 +111,8 @@ const Tenant = v.pipe(v.string(), v.regex(GUID));
 const RelationshipId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9._~-]{1,200}$/));
 const Empty = v.optional(v.union([v.undefined(), v.null(), v.strictObject({})]));
 
+const PageText = v.pipe(v.string(), v.maxLength(ADMIN_PAGE_LIMITS.text));
+
 export const PAYLOADS = {
   openOptions: Empty,
   getStatus: Empty,
@@ -121,6 +125,7 @@ export const PAYLOADS = {
     relationshipIds: v.pipe(v.array(RelationshipId), v.maxLength(BADGE_BATCH)),
   }),
   getBadgeDetails: v.union([v.strictObject({ tenantId: Tenant }), v.strictObject({ relationshipId: RelationshipId })]),
+  getBadgeIndex: v.strictObject({ kind: v.picklist(['customers', 'relationships']) }),
   getExpiring: v.strictObject({ days: v.picklist([1, 7, 30]) }),
   signIn: Empty,
   signOut: Empty,
@@ -152,6 +157,24 @@ export const PAYLOADS = {
     on: v.boolean(),
   }),
   exportCsv: Empty,
+  // The admin center's pages as utils/portals/admin-center-dom.ts reads them (texts only).
+  analyzePartners: v.strictObject({
+    rows: v.pipe(
+      v.array(
+        v.strictObject({
+          types: PageText,
+          roles: v.pipe(v.array(PageText), v.maxLength(ADMIN_PAGE_LIMITS.roles)),
+          end: v.nullable(v.strictObject({ datetime: v.nullable(PageText), text: PageText })),
+        }),
+      ),
+      v.maxLength(ADMIN_PAGE_LIMITS.rows),
+    ),
+  }),
+  analyzeInvitation: v.strictObject({
+    roles: v.pipe(v.array(v.strictObject({ name: PageText, id: v.nullable(PageText) })), v.minLength(1), v.maxLength(ADMIN_PAGE_LIMITS.roles)),
+    duration: v.nullable(PageText),
+    autoExtend: v.nullable(PageText),
+  }),
 } as const;
 
 export type Command = keyof typeof PAYLOADS;
@@ -159,12 +182,16 @@ export type Payload<C extends Command> = v.InferOutput<(typeof PAYLOADS)[C]>;
 
 /**
  * Who may send a command: `own` = any context of this extension (its pages and its content
- * scripts on the portals); `page` = only this extension's own pages (options, popup).
+ * scripts on the portals); `page` = only this extension's own pages (options, popup);
+ * `admin-center` = only this extension's content script on the Microsoft 365 admin center
+ * (the customer's view, which needs no sign-in and no cache).
  * Sign-in, settings and actions that create or end access stay out of content scripts, and
  * so do the popup's quick actions (the customer list, name checks, bulk auto-extend, the CSV
  * export of the whole cache): a portal page has no need of them.
  */
-export const POLICY: Readonly<Record<Command, 'own' | 'page'>> = {
+export type SenderPolicy = 'own' | 'page' | 'admin-center';
+
+export const POLICY: Readonly<Record<Command, SenderPolicy>> = {
   openOptions: 'own',
   getStatus: 'own',
   getSummaries: 'own',
@@ -173,6 +200,7 @@ export const POLICY: Readonly<Record<Command, 'own' | 'page'>> = {
   getRelationships: 'own',
   getBadges: 'own',
   getBadgeDetails: 'own',
+  getBadgeIndex: 'own',
   getExpiring: 'own',
   setAutoExtend: 'own',
   syncNow: 'page',
@@ -186,6 +214,8 @@ export const POLICY: Readonly<Record<Command, 'own' | 'page'>> = {
   suggestRelationshipName: 'page',
   setAutoExtendMany: 'page',
   exportCsv: 'page',
+  analyzePartners: 'admin-center',
+  analyzeInvitation: 'admin-center',
 };
 
 /** What each command answers. */
@@ -205,6 +235,12 @@ export interface Results {
   getBadges: { customers: Record<string, BadgeModel>; relationships: Record<string, BadgeModel> };
   /** What a badge's details list: a customer's relationships or one; `null` when not cached. */
   getBadgeDetails: BadgeDetails | null;
+  /**
+   * Every cached customer's (or relationship's) pill at once, so that a grid's badges need
+   * no round trip when its rows arrive; `null` when there are more than BADGE_INDEX_MAX
+   * (the badges then ask with `getBadges`). Computed at the time of asking.
+   */
+  getBadgeIndex: BadgeIndex | null;
   getExpiring: Array<RelationshipView & { reason: 'ending' | 'pending-lapse' | 'expired' }>;
   signIn: ActionResult<Account>;
   signOut: ActionResult;
@@ -222,7 +258,51 @@ export interface Results {
   /** One outcome per id, in the order sent. */
   setAutoExtendMany: AutoExtendOutcome[];
   exportCsv: CsvExport;
+  /** One badge per row sent, in the same order, and the summary of them all ({@link ANSWERS}). */
+  analyzePartners: PartnersAnalysis;
+  /** What the approval panel shows; `null` when the role list names no role (no panel). */
+  analyzeInvitation: InvitationView | null;
 }
+
+// ---------------------------------------------------------------------------
+// Answer schemas (the admin center content script checks the background's answers)
+// ---------------------------------------------------------------------------
+
+const Names = v.array(v.string());
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+const PartnersAnalysisSchema: v.GenericSchema<unknown, PartnersAnalysis> = v.object({
+  partners: v.array(
+    v.object({
+      types: v.object({ reseller: v.boolean(), dap: v.boolean(), gdap: v.boolean() }),
+      roleCount: Count,
+      gdapEnd: v.nullable(v.string()),
+      risk: v.picklist(['high', 'medium', 'low', 'none']),
+      reasons: v.array(v.picklist(RISK_REASONS)),
+      privilegedRoles: Names,
+      roles: v.object({ privileged: Names, other: Names }),
+    }),
+  ),
+  summary: v.object({ total: Count, withAdminAccess: Count, viaDap: Count, withGlobalAdmin: Count }),
+});
+
+const InvitationViewSchema: v.GenericSchema<unknown, InvitationView | null> = v.nullable(
+  v.object({
+    roles: v.array(
+      v.object({ id: v.nullable(v.string()), name: v.string(), risk: v.picklist(['high', 'medium', 'low']), explanationKey: v.string() }),
+    ),
+    durationDays: v.nullable(v.number()),
+    endDate: v.nullable(v.string()),
+    autoExtend: v.nullable(v.picklist(['on', 'off', 'not-allowed'])),
+    exceeds: v.array(v.object({ presetId: v.picklist(['read-only', 'support-tickets']), extraRoleIds: Names })),
+  }),
+);
+
+/** What the admin center commands may answer; anything else is treated as no answer. */
+export const ANSWERS = {
+  analyzePartners: PartnersAnalysisSchema,
+  analyzeInvitation: InvitationViewSchema,
+} as const;
 
 export type ProtocolMap = {
   [C in Command]: (data: Payload<C>) => Results[C];

@@ -3,8 +3,12 @@ import { PAYLOADS, POLICY, type Command, type Payload, type Results } from './pr
 import { isOwnSender, type SenderLike } from './guard';
 import { ADMIN_CENTER_MATCHES, PARTNER_CENTER_MATCHES } from '../portals/hosts';
 
+const hostsOf = (matches: readonly string[]): string[] => matches.map((m) => new URL(m.replace('/*', '/')).host);
+
 /** Hosts our content scripts run on (from their match patterns): the only web pages a sender with our id may be on. */
-export const CONTENT_SCRIPT_HOSTS: readonly string[] = [...PARTNER_CENTER_MATCHES, ...ADMIN_CENTER_MATCHES].map((m) => new URL(m.replace('/*', '/')).host);
+export const CONTENT_SCRIPT_HOSTS: readonly string[] = hostsOf([...PARTNER_CENTER_MATCHES, ...ADMIN_CENTER_MATCHES]);
+/** Hosts of the admin center content script: the only senders of the `admin-center` commands. */
+export const ADMIN_CENTER_HOSTS: readonly string[] = hostsOf(ADMIN_CENTER_MATCHES);
 
 export type Handlers = { [C in Command]: (data: Payload<C>, sender: SenderLike) => Promise<Results[C]> | Results[C] };
 
@@ -15,10 +19,12 @@ export interface RouterOptions {
   ownOrigin: string;
   /** Hosts of the pages our content scripts run on ({@link CONTENT_SCRIPT_HOSTS} by default). */
   contentScriptHosts?: readonly string[];
+  /** Hosts of the admin center content script ({@link ADMIN_CENTER_HOSTS} by default). */
+  adminCenterHosts?: readonly string[];
 }
 
 /** Why a message was dropped; for tests and debugging, never sent back. */
-export type DropReason = 'unknown-command' | 'foreign-sender' | 'not-an-extension-page' | 'unknown-page' | 'invalid-payload';
+export type DropReason = 'unknown-command' | 'foreign-sender' | 'not-an-extension-page' | 'unknown-page' | 'not-the-admin-center' | 'invalid-payload';
 
 export interface Router {
   /**
@@ -55,6 +61,7 @@ function isKnownPortalPage(sender: SenderLike, hosts: ReadonlySet<string>): bool
 export function createRouter(handlers: Handlers, opts: RouterOptions): Router {
   const origin = opts.ownOrigin.endsWith('/') ? opts.ownOrigin : `${opts.ownOrigin}/`;
   const portalHosts = new Set(opts.contentScriptHosts ?? CONTENT_SCRIPT_HOSTS);
+  const adminHosts = new Set(opts.adminCenterHosts ?? ADMIN_CENTER_HOSTS);
   return {
     async dispatch(command, data, sender) {
       if (!isCommand(command)) return { handled: false, reason: 'unknown-command' };
@@ -63,6 +70,10 @@ export function createRouter(handlers: Handlers, opts: RouterOptions): Router {
       if (POLICY[command] === 'page' && !fromPage) return { handled: false, reason: 'not-an-extension-page' };
       // Our content scripts only run on the portals: our id on any other page is not ours to answer.
       if (!fromPage && !isKnownPortalPage(sender, portalHosts)) return { handled: false, reason: 'unknown-page' };
+      // The admin center's commands: our content script there, and nobody else (not even our pages).
+      if (POLICY[command] === 'admin-center' && (fromPage || !isKnownPortalPage(sender, adminHosts))) {
+        return { handled: false, reason: 'not-the-admin-center' };
+      }
       const parsed = v.safeParse(PAYLOADS[command], data);
       if (!parsed.success) return { handled: false, reason: 'invalid-payload' };
       const handler = handlers[command] as (d: unknown, s: SenderLike) => unknown;

@@ -1,62 +1,21 @@
 /**
- * Everything GDAP Lens knows about the Microsoft 365 admin center's pages
- * (shared/portals.md): which hash routes exist, and how to read the customer's
- * Partner relationships page (D4, D6) and a GDAP invitation page. There is no API on
- * the customer side (shared/graph-contract.md, "Customer side"): the page is the data.
+ * What the Microsoft 365 admin center's pages say (shared/portals.md): the relationship
+ * types, roles and GDAP end of each partner on the Partner relationships page (D4, D6), and
+ * the roles, duration and auto-extend of a GDAP invitation. ./admin-center-dom.ts finds the
+ * texts on the page (in the content script); this half reads them against the role
+ * catalog, a small table of words per signal and the date and duration formats. It runs in
+ * the background (the content script does not ship the catalog) and in tests, where
+ * {@link findPartnerRows} and {@link readInvitation} put both halves together.
  *
- * Anchored on what is likeliest to survive a redesign: ARIA roles (grid rows, cells,
- * column headers), Fluent UI's `data-automation-key` column keys, `data-*` ids and
- * fields, and a small table of words per signal. Class names are never read. Anything
- * unrecognised yields nothing (`[]` / `null`); nothing here throws into the page. All
- * page text is data: it is only ever returned as strings, never interpreted as markup.
+ * Unknown words, roles and formats yield nothing (`null`, unknown role names); nothing
+ * here throws. All page text is data: it is only ever returned as strings.
  */
 import { durationToDays, parseDuration } from '../gdap/duration';
 import { GLOBAL_ADMINISTRATOR, ROLES, findRole, type Role } from '../gdap/roles';
-import { BADGE_HOST_TAG, closestAcrossShadow, deepQuerySelectorAll, type DeepRoot } from './dom';
+import { isEmptyWord, readInvitationPage, readPartnerRows, type InvitationOnPage, type InvitationTexts, type PartnerRowTexts } from './admin-center-dom';
+import type { DeepRoot } from './dom';
 
-export { BADGE_HOST_TAG } from './dom';
-
-// ---------------------------------------------------------------------------
-// Routes
-
-export type AdminCenterPage = { kind: 'partners' } | { kind: 'gdap-invitation'; relationshipId: string };
-
-const ADMIN_CENTER_HOSTS: ReadonlySet<string> = new Set(['admin.microsoft.com', 'admin.cloud.microsoft']);
-/** `/AdminPortal/Home`, `/Adminportal/Home`, any case, optional trailing slash. */
-const SHELL_PATH = /^\/adminportal\/home\/?$/i;
-const PARTNERS_ROUTE = /^\/partners\/?$/i;
-const INVITATION_ROUTE = /^\/partners\/invitation\/granularAdminRelationships\/([^/]+)\/?$/i;
-/** Relationship ids are opaque (never parsed): any URL-safe segment. */
-const RELATIONSHIP_ID = /^[A-Za-z0-9._~-]{1,200}$/;
-
-/**
- * The kind of admin center page at `url` (the route lives in the hash), or null when
- * GDAP Lens has nothing to add there. Never throws.
- */
-export function detectAdminCenterPage(url: string | URL): AdminCenterPage | null {
-  let parsed: URL;
-  try {
-    parsed = typeof url === 'string' ? new URL(url) : url;
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'https:' || !ADMIN_CENTER_HOSTS.has(parsed.hostname)) return null;
-  if (!SHELL_PATH.test(parsed.pathname)) return null;
-  // `#/partners?tab=x`: the hash route ends at its own query.
-  const route = parsed.hash.replace(/^#/, '').split('?')[0] ?? '';
-  if (PARTNERS_ROUTE.test(route)) return { kind: 'partners' };
-  const m = INVITATION_ROUTE.exec(route);
-  if (m) {
-    let id: string;
-    try {
-      id = decodeURIComponent(m[1]!);
-    } catch {
-      return null;
-    }
-    return RELATIONSHIP_ID.test(id) ? { kind: 'gdap-invitation', relationshipId: id } : null;
-  }
-  return null;
-}
+export { BADGE_HOST_TAG, detectAdminCenterPage, findSummaryAnchor, type AdminCenterPage } from './admin-center-dom';
 
 // ---------------------------------------------------------------------------
 // Words the page may use. One table per signal, English and Korean (the page may be in
@@ -72,9 +31,6 @@ const TYPE_WORDS = {
   dap: [/\bDAP\b/i, /\bdelegated\s+admin/i, /위임된\s*관리/],
   reseller: [/\breseller\b/i, /재판매인/],
 } as const;
-
-/** Cell text meaning "nothing here". */
-const EMPTY_WORDS: ReadonlySet<string> = new Set(['—', '–', '-', '--', 'none', 'n/a', '없음']);
 
 /**
  * Korean names of roles, as written in Microsoft's Korean GDAP FAQ (shared/seeds/003),
@@ -103,9 +59,6 @@ const AUTO_EXTEND_WORDS = {
   on: ['on', 'yes', 'enabled', 'enable', '켜짐', '켜기', '사용', '예'],
 } as const;
 
-/** Labels of the invitation's approve button, when it carries no `data-action`. */
-const APPROVE_WORDS: ReadonlySet<string> = new Set(['approve', 'approve request', '승인']);
-
 const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 /** Full and three-letter English month names (and "sept") → month index. */
 const MONTHS: ReadonlyMap<string, number> = new Map<string, number>([
@@ -115,83 +68,7 @@ const MONTHS: ReadonlyMap<string, number> = new Map<string, number>([
 ]);
 
 // ---------------------------------------------------------------------------
-// Selectors (perishable: all in one place)
-
-const ROW_SELECTOR = '[role="row"], tr';
-const CELL_SELECTOR = '[role="gridcell"], [role="rowheader"], [role="cell"], td, th';
-/** Column headers; a `<th scope="row">` is a data row's header cell, not a header row's. */
-const HEADER_CELL_SELECTOR = '[role="columnheader"], th:not([scope="row"]):not([role])';
-const GRID_SELECTOR = '[role="grid"], [role="treegrid"], [role="table"], table';
-const KEYED_CELL_SELECTOR = '[data-automation-key]';
-/** Fluent UI DetailsList column keys of the Partner relationships grid. */
-const COLUMN = { name: 'displayName', types: 'relationshipTypes', roles: 'roles', end: 'gdapEndDateTime' } as const;
-const LIST_ITEM_SELECTOR = 'li, [role="listitem"]';
-
-const INVITATION_CARRIER_SELECTOR = '[data-relationship-id]';
-const FIELD_SELECTOR = '[data-field]';
-const INVITATION_FIELD = { partner: 'partner', name: 'relationshipName', duration: 'duration', autoExtend: 'autoExtend' } as const;
-/** Role lists of the invitation page: by class seen on the page, by accessible label, by role id. */
-const INVITATION_ROLE_ITEM_SELECTOR = [
-  'ul.roles > li',
-  'ol.roles > li',
-  'ul[aria-label*="role" i] > li',
-  'ul[aria-label*="역할"] > li',
-  '[role="list"][aria-label*="role" i] > [role="listitem"]',
-  '[role="list"][aria-label*="역할"] > [role="listitem"]',
-  'li[data-role-id]',
-].join(', ');
-const BUTTON_SELECTOR = 'button, [role="button"]';
-
-// ---------------------------------------------------------------------------
-// Text and role helpers
-
-const TEXT_NODE = 3;
-const ELEMENT_NODE = 1;
-const UNREAD_TAGS: ReadonlySet<string> = new Set([BADGE_HOST_TAG, 'style', 'script', 'template']);
-
-/** Tags that format words rather than separate items ("<b>Global</b> Administrator"). */
-const FORMATTING_TAGS: ReadonlySet<string> = new Set(['b', 'strong', 'i', 'em', 'mark', 'u', 'small', 'sub', 'sup', 'abbr', 'bdi', 'bdo']);
-
-/**
- * The light-DOM text of `el` (never our own badges). Plain: whitespace collapsed, as
- * read. `items`: a line break at every element boundary except formatting tags, so that
- * chips rendered side by side ("<div>Reseller</div><div>DAP</div>") stay apart.
- */
-function rawText(el: Element, items: boolean): string {
-  let out = '';
-  const walk = (node: Node): void => {
-    for (const child of Array.from(node.childNodes)) {
-      if (child.nodeType === TEXT_NODE) {
-        out += child.nodeValue ?? '';
-      } else if (child.nodeType === ELEMENT_NODE) {
-        const tag = (child as Element).localName;
-        if (UNREAD_TAGS.has(tag)) continue;
-        const separate = items && !FORMATTING_TAGS.has(tag);
-        if (separate) out += '\n';
-        walk(child);
-        if (separate) out += '\n';
-      }
-    }
-  };
-  walk(el);
-  return out;
-}
-
-function textOf(el: Element): string {
-  return rawText(el, false).replace(/\s+/g, ' ').trim();
-}
-
-/** The text of `el` cut into items at element boundaries and list separators. */
-function itemsOf(el: Element): string[] {
-  return rawText(el, true)
-    .split(/[\n\r,;·•|\u3001\uFF0C]/)
-    .map((p) => p.replace(/\s+/g, ' ').trim())
-    .filter((p) => !isEmptyWord(p));
-}
-
-function isEmptyWord(s: string): boolean {
-  return s === '' || EMPTY_WORDS.has(s.toLowerCase()) || !/\p{L}/u.test(s);
-}
+// Role names
 
 function normalizeName(s: string): string {
   return s.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
@@ -260,11 +137,8 @@ export interface PartnerTypes {
   gdap: boolean;
 }
 
-export interface PartnerRow {
-  row: Element;
-  /** The name cell: the badge is appended there. */
-  anchor: Element;
-  name: string;
+/** What a partner row means (without the page's elements and the partner's name). */
+export interface PartnerRowFacts {
   types: PartnerTypes;
   /** Role names as the page shows them (plus Global Administrator for DAP, D7). */
   roleNames: string[];
@@ -274,6 +148,13 @@ export interface PartnerRow {
   unknownRoleNames: string[];
   /** The GDAP end as an ISO instant, when the page shows a date that parses. */
   gdapEnd: string | null;
+}
+
+export interface PartnerRow extends PartnerRowFacts {
+  row: Element;
+  /** The name cell: the badge is appended there. */
+  anchor: Element;
+  name: string;
 }
 
 /** What a relationship-type text says. */
@@ -291,96 +172,46 @@ export function parseRelationshipTypes(text: string): PartnerTypes {
   return { reseller, dap, gdap };
 }
 
-/**
- * The partner rows of the Partner relationships grid, in page order. A row counts when
- * it is an ARIA row (or `<tr>`) holding a cell keyed `relationshipTypes` or `roles`
- * (keyed cells that are column headers make a header row, skipped) and a name cell (the
- * cell keyed `displayName`, else the row header or first non-empty unkeyed cell).
- * Returns [] for an unknown layout; never throws.
- */
-export function findPartnerRows(doc: DeepRoot): PartnerRow[] {
-  try {
-    return collectPartnerRows(doc);
-  } catch {
-    return [];
-  }
-}
-
-function collectPartnerRows(doc: DeepRoot): PartnerRow[] {
-  const out: PartnerRow[] = [];
-  for (const row of deepQuerySelectorAll(doc, ROW_SELECTOR, { skip: BADGE_HOST_TAG })) {
-    const parsed = readPartnerRow(row);
-    if (parsed) out.push(parsed);
-  }
-  return out;
-}
-
-/** Elements below `row` matching `selector` whose own row is `row` (not a nested one). */
-function ownDescendants(row: Element, selector: string): Element[] {
-  return deepQuerySelectorAll(row, selector, { skip: BADGE_HOST_TAG }).filter((el) => closestAcrossShadow(el.parentNode, ROW_SELECTOR) === row);
-}
-
-function readPartnerRow(row: Element): PartnerRow | null {
-  const cells = new Map<string, Element>();
-  for (const cell of ownDescendants(row, KEYED_CELL_SELECTOR)) {
-    const key = cell.getAttribute('data-automation-key') ?? '';
-    if (!cells.has(key)) cells.set(key, cell);
-  }
-  const typesCell = cells.get(COLUMN.types) ?? null;
-  const rolesCell = cells.get(COLUMN.roles) ?? null;
-  if (!typesCell && !rolesCell) return null;
-  // Header rows: column headers (keyed or not).
-  if (ownDescendants(row, HEADER_CELL_SELECTOR).length > 0) return null;
-
-  const nameCell = cells.get(COLUMN.name) ?? fallbackNameCell(row);
-  if (!nameCell) return null;
-  const name = textOf(nameCell);
-  if (name === '') return null;
-
-  const types = typesCell ? parseRelationshipTypes(itemsOf(typesCell).join(', ')) : { reseller: false, dap: false, gdap: false };
-  const roles = resolveRoles(rolesCell ? splitRoleCell(rolesCell).map((n) => ({ name: n })) : []);
+/** What a partner row's texts (./admin-center-dom.ts) mean. */
+export function readPartnerTexts(texts: PartnerRowTexts): PartnerRowFacts {
+  const types = parseRelationshipTypes(texts.types);
+  const roles = resolveRoles(texts.roles.map((n) => ({ name: n })));
   // D7: under DAP the partner's admin agents act as Global Administrator, shown or not.
   if (types.dap && !roles.roleIds.includes(GLOBAL_ADMINISTRATOR)) {
     roles.roleIds.unshift(GLOBAL_ADMINISTRATOR);
     const ga = findRole(GLOBAL_ADMINISTRATOR);
     if (ga && !roles.roleNames.includes(ga.name)) roles.roleNames.unshift(ga.name);
   }
-  const endCell = cells.get(COLUMN.end) ?? null;
   return {
-    row,
-    anchor: nameCell,
-    name,
     types,
     roleNames: roles.roleNames,
     roleIds: roles.roleIds,
     unknownRoleNames: roles.unknownRoleNames,
-    gdapEnd: endCell ? readDate(endCell) : null,
+    gdapEnd: texts.end ? readDate(texts.end) : null,
   };
 }
 
-/** A row without a `displayName` cell: its row header, else its first non-empty unkeyed cell. */
-function fallbackNameCell(row: Element): Element | null {
-  const cells = ownDescendants(row, CELL_SELECTOR);
-  const header = cells.find((c) => c.matches('[role="rowheader"]'));
-  if (header) return header;
-  return cells.find((c) => !c.hasAttribute('data-automation-key') && textOf(c) !== '') ?? null;
+/**
+ * The partner rows of the Partner relationships grid, in page order, with what they mean
+ * (./admin-center-dom.ts `readPartnerRows`, then {@link readPartnerTexts}). Returns [] for
+ * an unknown layout; never throws.
+ */
+export function findPartnerRows(doc: DeepRoot): PartnerRow[] {
+  try {
+    return readPartnerRows(doc).map(({ row, anchor, name, texts }) => ({ row, anchor, name, ...readPartnerTexts(texts) }));
+  } catch {
+    return [];
+  }
 }
 
-/** Role names of a roles cell: its list items, else its items (chips, comma lists). */
-function splitRoleCell(cell: Element): string[] {
-  const items = deepQuerySelectorAll(cell, LIST_ITEM_SELECTOR, { skip: BADGE_HOST_TAG });
-  return items.length > 0 ? items.map(textOf).filter((p) => !isEmptyWord(p)) : itemsOf(cell);
-}
-
-/** A date cell: a `<time datetime>` inside, else its text in a known format. ISO instant or null. */
-function readDate(cell: Element): string | null {
-  const time = deepQuerySelectorAll(cell, 'time[datetime]', { skip: BADGE_HOST_TAG })[0];
-  const attr = time?.getAttribute('datetime')?.trim();
+/** A date cell: its `<time datetime>`, else its text in a known format. ISO instant or null. */
+function readDate(end: NonNullable<PartnerRowTexts['end']>): string | null {
+  const attr = end.datetime;
   if (attr && /^\d{4}-\d{2}-\d{2}/.test(attr)) {
     const fromAttr = parseDisplayedDate(attr);
     if (fromAttr) return fromAttr;
   }
-  return parseDisplayedDate(textOf(cell));
+  return parseDisplayedDate(end.text);
 }
 
 function utcDate(y: number, m: number, d: number): string | null {
@@ -421,117 +252,54 @@ export function parseDisplayedDate(text: string): string | null {
   return null;
 }
 
-/**
- * Where the summary panel goes: the grid holding the partner rows (the caller inserts
- * the panel before it). Null while no partner row is shown or when the rows sit in no grid.
- */
-export function findSummaryAnchor(doc: DeepRoot): Element | null {
-  try {
-    const first = findPartnerRows(doc)[0];
-    if (!first) return null;
-    return closestAcrossShadow(first.row.parentNode, GRID_SELECTOR);
-  } catch {
-    return null;
-  }
-}
-
 // ---------------------------------------------------------------------------
 // GDAP invitation page (#/partners/invitation/granularAdminRelationships/{id})
 
-export interface Invitation {
-  /** Where the approval panel goes, see `placement`. */
-  anchor: Element;
-  /** 'before': insert before `anchor` (the page's action buttons); 'after': insert after it (the role list). */
-  placement: 'before' | 'after';
-  partnerName: string | null;
-  relationshipName: string | null;
+/** What a GDAP invitation asks for (without the page's elements). */
+export interface InvitationFacts {
   roleNames: string[];
   roleIds: string[];
   unknownRoleNames: string[];
   /** Requested duration in days, from "730 days", "P730D", "2 years", "730일"…; null when unreadable. */
   durationDays: number | null;
   autoExtend: boolean | null;
-  /** The page's own state of the request (`data-state`, lower case), e.g. 'pending', 'approved'; null when not shown. */
-  state: string | null;
 }
+
+export interface Invitation extends InvitationFacts, Omit<InvitationOnPage, 'texts'> {}
 
 /**
- * The GDAP invitation `relationshipId` as the page shows it, or null: when an element
- * carries a relationship id and none carries this one (a stale page), when no role list
- * is shown (still loading, unknown layout), on any surprise. Never throws.
+ * What an invitation page's texts (./admin-center-dom.ts) mean; null when no item of the
+ * role list names a role (neither a name nor a role id the catalog knows).
  */
-export function readInvitation(doc: DeepRoot, relationshipId: string): Invitation | null {
-  try {
-    return collectInvitation(doc, relationshipId);
-  } catch {
-    return null;
-  }
-}
-
-function collectInvitation(doc: DeepRoot, relationshipId: string): Invitation | null {
-  const wanted = relationshipId.trim().toLowerCase();
-  if (wanted === '') return null;
-  const carriers = deepQuerySelectorAll(doc, INVITATION_CARRIER_SELECTOR, { skip: BADGE_HOST_TAG });
-  let scope: DeepRoot = doc;
-  let container: Element | null = null;
-  if (carriers.length > 0) {
-    container = carriers.find((c) => (c.getAttribute('data-relationship-id') ?? '').trim().toLowerCase() === wanted) ?? null;
-    if (!container) return null;
-    scope = container;
-  }
-  /** Inside the container and not inside another relationship's element. */
-  const own = (el: Element): boolean => container === null || closestAcrossShadow(el, INVITATION_CARRIER_SELECTOR) === container;
-  const found = (selector: string): Element[] => deepQuerySelectorAll(scope, selector, { skip: BADGE_HOST_TAG }).filter(own);
-
-  const items = found(INVITATION_ROLE_ITEM_SELECTOR);
-  const roleItems = items
-    .map((li) => ({ name: textOf(li), id: li.getAttribute('data-role-id') }))
-    .filter((r) => !isEmptyWord(r.name) || (r.id !== null && findRole(r.id) !== null));
+export function readInvitationTexts(texts: InvitationTexts): InvitationFacts | null {
+  const roleItems = texts.roles.filter((r) => !isEmptyWord(r.name) || (r.id !== null && findRole(r.id) !== null));
   if (roleItems.length === 0) return null;
   const roles = resolveRoles(roleItems);
-
-  const fields = new Map<string, Element>();
-  for (const f of found(FIELD_SELECTOR)) {
-    const key = f.getAttribute('data-field') ?? '';
-    if (!fields.has(key)) fields.set(key, f);
-  }
-  const fieldText = (key: string): string | null => {
-    const f = fields.get(key);
-    if (!f) return null;
-    const t = textOf(f);
-    return isEmptyWord(t) ? null : t;
-  };
-
-  const approve =
-    found('[data-action="approve"]')[0] ?? found(BUTTON_SELECTOR).find((b) => APPROVE_WORDS.has(textOf(b).toLowerCase())) ?? null;
-  let anchor: Element;
-  let placement: Invitation['placement'];
-  if (approve) {
-    // The group of action buttons when the button has one, else the button itself.
-    const group = approve.parentElement;
-    anchor = group && Array.from(group.children).every((c) => c.matches(BUTTON_SELECTOR)) ? group : approve;
-    placement = 'before';
-  } else {
-    const last = items[items.length - 1]!;
-    anchor = last.parentElement ?? last;
-    placement = 'after';
-  }
-
-  const durationText = fieldText(INVITATION_FIELD.duration);
-  const autoExtendText = fieldText(INVITATION_FIELD.autoExtend);
-  const state = container?.getAttribute('data-state')?.trim().toLowerCase() || null;
   return {
-    anchor,
-    placement,
-    partnerName: fieldText(INVITATION_FIELD.partner),
-    relationshipName: fieldText(INVITATION_FIELD.name),
     roleNames: roles.roleNames,
     roleIds: roles.roleIds,
     unknownRoleNames: roles.unknownRoleNames,
-    durationDays: durationText === null ? null : parseDurationText(durationText),
-    autoExtend: autoExtendText === null ? null : parseOnOff(autoExtendText),
-    state,
+    durationDays: texts.duration === null ? null : parseDurationText(texts.duration),
+    autoExtend: texts.autoExtend === null ? null : parseOnOff(texts.autoExtend),
   };
+}
+
+/**
+ * The GDAP invitation `relationshipId` as the page shows it, with what it asks for, or
+ * null: when an element carries a relationship id and none carries this one (a stale
+ * page), when no role list is shown (still loading, unknown layout), on any surprise.
+ * Never throws.
+ */
+export function readInvitation(doc: DeepRoot, relationshipId: string): Invitation | null {
+  try {
+    const page = readInvitationPage(doc, relationshipId);
+    const facts = page && readInvitationTexts(page.texts);
+    if (!page || !facts) return null;
+    const { texts: _texts, ...where } = page;
+    return { ...where, ...facts };
+  } catch {
+    return null;
+  }
 }
 
 const DURATION_UNITS: ReadonlyArray<readonly [RegExp, number]> = [

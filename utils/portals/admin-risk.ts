@@ -3,44 +3,38 @@
  * do in the tenant (Partner relationships page, D4–D7, R27) and what a GDAP invitation
  * asks for (R6, R17, R23). Pure functions over what ./admin-center.ts read from the
  * page: no DOM, no clock (callers pass `now`), no words (reasons are codes, role
- * explanations are i18n keys).
+ * explanations are i18n keys). They run in the background, which holds the role catalog;
+ * the admin center content script gets their results as ./admin-model.ts shapes.
  */
 import { addDuration } from '../gdap/duration';
 import { GLOBAL_ADMINISTRATOR, ROLES, includesGlobalAdministrator, roleName, rolePreset, roleRisk, type RoleRisk } from '../gdap/roles';
-import type { Invitation, PartnerRow } from './admin-center';
+import { GUID_RE } from '../ids';
+import { matchRoleName, readInvitationTexts, readPartnerTexts, type Invitation, type PartnerRow, type PartnerRowFacts } from './admin-center';
+import type { InvitationTexts, PartnerRowTexts } from './admin-center-dom';
+import {
+  ENDS_SOON_DAYS,
+  type InvitationRole,
+  type InvitationView,
+  type LeastPrivilegePresetId,
+  type PartnerBadgeModel,
+  type PartnerRiskLevel,
+  type PartnerSummary,
+  type PartnersAnalysis,
+  type RiskReason,
+} from './admin-model';
+
+export {
+  ENDS_SOON_DAYS,
+  type InvitationRole,
+  type LeastPrivilegePresetId,
+  type PartnerBadgeModel,
+  type PartnerRiskLevel,
+  type PartnerSummary,
+  type PartnersAnalysis,
+  type RiskReason,
+} from './admin-model';
 
 const DAY_MS = 86_400_000;
-/** A GDAP end this close (or closer) is "ends soon": Partner Center's own 30-day window (portals.md). */
-export const ENDS_SOON_DAYS = 30;
-
-export type PartnerRiskLevel = 'high' | 'medium' | 'low' | 'none';
-
-/**
- * Why a partner got its risk level. Codes, not words:
- * - `dap-global-admin`: DAP, so the partner's admin agents are Global Administrator (D7);
- * - `no-end-date`: DAP never expires (D7);
- * - `dap-and-gdap`: both; GDAP takes precedence for users in GDAP groups, DAP still applies to the others (R27);
- * - `global-admin`: Global Administrator through GDAP;
- * - `privileged-role`: another high-risk role (roleRisk);
- * - `write-roles`: medium-risk (non read-only) roles;
- * - `unrecognized-roles`: role names the catalog does not know (counted as medium, like unknown role ids);
- * - `no-roles-shown`: GDAP, but the page shows no role (counted as medium: unknown, not harmless);
- * - `read-only`: only read-only / low-risk roles (R23, R17);
- * - `no-admin-access`: no DAP, no GDAP, no roles (e.g. reseller only);
- * - `ends-soon`: the GDAP end is within {@link ENDS_SOON_DAYS} days.
- */
-export type RiskReason =
-  | 'dap-global-admin'
-  | 'no-end-date'
-  | 'dap-and-gdap'
-  | 'global-admin'
-  | 'privileged-role'
-  | 'write-roles'
-  | 'unrecognized-roles'
-  | 'no-roles-shown'
-  | 'read-only'
-  | 'no-admin-access'
-  | 'ends-soon';
 
 export interface PartnerRisk {
   risk: PartnerRiskLevel;
@@ -129,15 +123,6 @@ export function privilegedRoles(roleIds: readonly string[]): string[] {
   return uniqueIds(roleIds).filter((id) => roleRisk(id) === 'high');
 }
 
-export interface PartnerSummary {
-  total: number;
-  /** Partners with DAP, GDAP or any role. */
-  withAdminAccess: number;
-  viaDap: number;
-  /** Partners holding Global Administrator, through DAP (D7) or GDAP. */
-  withGlobalAdmin: number;
-}
-
 export function summarizePartners(rows: ReadonlyArray<Pick<PartnerRow, 'types' | 'roleIds' | 'unknownRoleNames'>>): PartnerSummary {
   let withAdminAccess = 0;
   let viaDap = 0;
@@ -209,33 +194,9 @@ export function roleExplanationKey(id: string): string {
   return EXPLANATION_BY_ID.get(id.trim().toLowerCase()) ?? GENERIC_KEYS[roleRisk(id)];
 }
 
-export interface InvitationRole {
-  /** Catalog id (lower case); null for a name the catalog does not know. */
-  id: string | null;
-  /** The catalog's English name, or the page's name when unknown. */
-  name: string;
-  risk: RoleRisk;
-  explanationKey: string;
-}
-
-export type LeastPrivilegePresetId = 'read-only' | 'support-tickets';
-
-export interface InvitationAnalysis {
-  /** High → medium → low, then by name. Unknown names count as medium (like unknown ids in roleRisk). */
-  roles: InvitationRole[];
-  durationDays: number | null;
-  /** now + duration, ISO instant; null without a duration. */
-  endDate: string | null;
-  /** R6: a request including Global Administrator can never auto-extend. Null when the page does not say. */
-  autoExtend: 'on' | 'off' | 'not-allowed' | null;
+export interface InvitationAnalysis extends InvitationView {
   /** Requested catalog roles outside read-only (R23) ∪ support tickets (R17), high → low then by name. */
   beyondLeastPrivilege: string[];
-  /**
-   * Non-empty only when {@link beyondLeastPrivilege} holds a high-risk role: then one entry per
-   * least-privilege preset (read-only R23, support-tickets R17) with the requested roles that
-   * preset would not grant.
-   */
-  exceeds: Array<{ presetId: LeastPrivilegePresetId; extraRoleIds: string[] }>;
 }
 
 const RISK_RANK: Record<RoleRisk, number> = { high: 0, medium: 1, low: 2 };
@@ -306,4 +267,89 @@ export function analyzeInvitation(
     : [];
 
   return { roles, durationDays, endDate, autoExtend, beyondLeastPrivilege, exceeds };
+}
+
+// ---------------------------------------------------------------------------
+// Role names for the partner badge
+
+const norm = (s: string) => s.trim().toLowerCase();
+
+/** The privileged roles as names (ids are named from the catalog), without blanks or repeats. */
+export function privilegedNames(list: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const names: string[] = [];
+  for (const entry of list) {
+    const text = String(entry ?? '').trim();
+    const name = GUID_RE.test(text) ? (roleName(text) ?? text) : text;
+    if (name && !seen.has(norm(name))) {
+      seen.add(norm(name));
+      names.push(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * The partner's roles split into privileged and other, each under the name the page shows
+ * (English or Korean: page names are matched to catalog roles), privileged ones the page
+ * does not list named from the catalog. `privileged`: role template ids or names.
+ */
+export function splitRoles(roleNames: readonly string[], privileged: readonly string[]): { privileged: string[]; other: string[] } {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (const entry of privileged) {
+    const text = String(entry ?? '').trim();
+    if (GUID_RE.test(text)) ids.add(text.toLowerCase());
+    else if (text) names.add(norm(text));
+  }
+  const out = { privileged: [] as string[], other: [] as string[] };
+  const covered = new Set<string>();
+  for (const raw of roleNames) {
+    const name = String(raw ?? '').trim();
+    if (!name) continue;
+    const role = matchRoleName(name);
+    const flagged = (role !== null && (ids.has(role.id) || names.has(norm(role.name)))) || names.has(norm(name));
+    (flagged ? out.privileged : out.other).push(name);
+    if (flagged) {
+      covered.add(norm(name));
+      if (role) covered.add(role.id).add(norm(role.name));
+    }
+  }
+  for (const extra of privilegedNames(privileged)) {
+    const id = [...ids].find((i) => roleName(i) === extra);
+    if (!covered.has(norm(extra)) && !(id && covered.has(id))) out.privileged.push(extra);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The pages, as the content script sends them (./admin-center-dom.ts texts)
+
+/** A partner row's badge: its risk (partnerRisk) and its roles by name. */
+export function partnerBadgeModel(row: PartnerRowFacts, now: Date): PartnerBadgeModel {
+  const { risk, reasons } = partnerRisk(row, now);
+  const privileged = privilegedRoles(row.roleIds);
+  return {
+    types: { reseller: row.types.reseller, dap: row.types.dap, gdap: row.types.gdap },
+    roleCount: row.roleNames.length,
+    gdapEnd: row.gdapEnd,
+    risk,
+    reasons,
+    privilegedRoles: privilegedNames(privileged),
+    roles: splitRoles(row.roleNames, privileged),
+  };
+}
+
+/** The Partner relationships page from its rows' texts: one badge per row, in order, and the summary. */
+export function analyzePartnerTexts(rows: readonly PartnerRowTexts[], now: Date): PartnersAnalysis {
+  const facts = rows.map(readPartnerTexts);
+  return { partners: facts.map((f) => partnerBadgeModel(f, now)), summary: summarizePartners(facts) };
+}
+
+/** A GDAP invitation from its page's texts; null when its role list names no role (no panel). */
+export function analyzeInvitationTexts(texts: InvitationTexts, now: Date): InvitationView | null {
+  const facts = readInvitationTexts(texts);
+  if (!facts) return null;
+  const { roles, durationDays, endDate, autoExtend, exceeds } = analyzeInvitation(facts, now);
+  return { roles, durationDays, endDate, autoExtend, exceeds };
 }

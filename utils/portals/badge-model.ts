@@ -89,7 +89,7 @@ function model(
  * assignments with THE state model (the same function that made `view.state`), so a badge
  * that stays on screen counts down correctly. R24: one expiry for the whole relationship.
  */
-export function relationshipBadgeModel(view: RelationshipView, now: Date): BadgeModel {
+export function relationshipBadgeModel(view: Pick<RelationshipView, 'relationship' | 'assignments'>, now: Date): BadgeModel {
   const rel = view.relationship;
   const state = relationshipState(rel, view.assignments ?? undefined, now);
   return model('relationship', rel.id, state, rel.roleIds.length, state.noSecurityGroup === true, 1);

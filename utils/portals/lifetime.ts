@@ -1,12 +1,14 @@
 /**
  * How long a content script's work lasts, and how it follows client-side navigation.
  *
- * WXT's ContentScriptContext aborts when anything on the page dispatches the DOM event its
- * copies use to retire an older copy. The event's name is public (the starting copy posts
- * it to the page), so a page script could switch GDAP Lens off, and with it the location
- * watcher the context runs. The lifetime here ends only when the extension itself is gone,
- * which an orphaned content script sees as its runtime id disappearing (extension updated,
- * reloaded or removed). Navigation is followed with the lifetime's own signal.
+ * The lifetime ends only when the extension itself is gone, which an orphaned content
+ * script sees as its runtime id disappearing (extension updated, reloaded or removed). A
+ * starting copy announces itself with a DOM event, so that an older copy checks at once
+ * rather than at its next use. Any page can send that event too (its name is in our
+ * script): it only makes a copy check whether its extension is still there. (WXT's own
+ * context retired a copy on that event alone, so a page could switch GDAP Lens off; the
+ * content scripts are built without it, see utils/build-config.ts.) Navigation is followed
+ * with the lifetime's own signal.
  */
 import { browser } from 'wxt/browser';
 
@@ -19,15 +21,17 @@ export interface ScriptLifetime {
 export interface LifetimeOptions {
   /** Whether the extension is still there (default: `browser.runtime.id` is set). */
   extensionAlive?: () => boolean;
+  /** Where copies announce themselves (default: the global document). */
+  doc?: Document;
 }
 
-/**
- * A lifetime that outlasts WXT's context unless the extension is really gone. `ctx` is
- * WXT's content script context (only `onInvalidated` is used): when it is invalidated,
- * the lifetime ends only if the extension is gone too.
- */
-export function scriptLifetime(ctx: { onInvalidated(cb: () => void): unknown }, opts: LifetimeOptions = {}): ScriptLifetime {
+/** The DOM event a starting copy dispatches on the document. */
+export const SCRIPT_STARTED_EVENT = 'gdap-lens:content-script-started';
+
+/** This copy's lifetime; announces the copy, so that an orphaned older one stops now. */
+export function scriptLifetime(opts: LifetimeOptions = {}): ScriptLifetime {
   const alive = opts.extensionAlive ?? (() => browser.runtime?.id != null);
+  const doc = opts.doc ?? document;
   const controller = new AbortController();
   const ended = (): boolean => {
     if (!controller.signal.aborted) {
@@ -41,7 +45,10 @@ export function scriptLifetime(ctx: { onInvalidated(cb: () => void): unknown }, 
     }
     return controller.signal.aborted;
   };
-  ctx.onInvalidated(() => void ended());
+  const check = () => void ended();
+  doc.addEventListener(SCRIPT_STARTED_EVENT, check);
+  controller.signal.addEventListener('abort', () => doc.removeEventListener(SCRIPT_STARTED_EVENT, check), { once: true });
+  doc.dispatchEvent(new CustomEvent(SCRIPT_STARTED_EVENT));
   return { signal: controller.signal, ended };
 }
 

@@ -5,11 +5,11 @@
  * into one callback per animation frame; changes made only inside our own UI hosts
  * (badges) are ignored, so rendering badges from the callback does not loop.
  */
-import { BADGE_HOST_TAG, closestAcrossShadow, shadowRoots } from './dom';
+import { BADGE_HOST_TAG, closestAcrossShadow, openShadowRoots } from './dom';
 
 export interface ObserveDeepOptions {
   signal?: AbortSignal;
-  /** Selector of our own UI hosts whose inner changes never count. Defaults to the badge host. */
+  /** Tag name of our own UI hosts, whose inner changes never count. Defaults to the badge host. */
   ignore?: string;
   /** Schedules the coalesced callback and returns a cancel function. Defaults to requestAnimationFrame (setTimeout 16 ms without it). */
   schedule?: (run: () => void) => () => void;
@@ -52,9 +52,9 @@ export function observeDeep(root: Document, onChange: () => void, options: Obser
     observer.observe(target, INIT);
   };
   const watchBelow = (node: Document | Element) => {
-    for (const sr of shadowRoots(node, { skip: ignore })) watch(sr);
+    for (const sr of openShadowRoots(node, ignore)) watch(sr);
   };
-  const isOurHost = (n: Node): boolean => n.nodeType === 1 && (n as Element).matches(ignore);
+  const isOurHost = (n: Node): boolean => n.nodeType === 1 && (n as Element).localName === ignore;
   const onlyOurHosts = (nodes: NodeList): boolean => {
     for (let i = 0; i < nodes.length; i++) if (!isOurHost(nodes[i]!)) return false;
     return true;
@@ -66,18 +66,27 @@ export function observeDeep(root: Document, onChange: () => void, options: Obser
     return !(onlyOurHosts(r.addedNodes) && onlyOurHosts(r.removedNodes));
   };
 
+  /** Elements added since the last flush, whose shadow roots are watched at the flush. */
+  let added: Element[] = [];
   const flush = () => {
     cancel = null;
     if (stopped) return;
-    const now = Date.now();
-    if (now - lastFullScan >= FULL_SCAN_MS) {
-      lastFullScan = now;
-      watchBelow(root);
-    }
+    // The caller first (badges for what just arrived), then the bookkeeping: the caller reads
+    // the page as it is now, and changes from here on reach the roots watched below.
     try {
       onChange();
     } catch {
       // The caller's failure is not the page's problem, and must not stop observing.
+    }
+    if (stopped) return;
+    const now = Date.now();
+    const nodes = added;
+    added = [];
+    if (now - lastFullScan >= FULL_SCAN_MS) {
+      lastFullScan = now;
+      watchBelow(root);
+    } else {
+      for (const n of nodes) if (n.isConnected) watchBelow(n);
     }
   };
 
@@ -87,10 +96,10 @@ export function observeDeep(root: Document, onChange: () => void, options: Obser
     for (const r of records) {
       if (!counts(r)) continue;
       relevant = true;
-      // New hosts may carry shadow roots whose content we must see from now on.
+      // New hosts may carry shadow roots whose content we must see from now on (watched at the flush).
       for (let i = 0; i < r.addedNodes.length; i++) {
         const n = r.addedNodes[i]!;
-        if (n.nodeType === 1 && n.isConnected) watchBelow(n as Element);
+        if (n.nodeType === 1) added.push(n as Element);
       }
     }
     if (relevant && !cancel) cancel = schedule(flush);

@@ -4,7 +4,7 @@
  * join this module as the badges arrive; a Partner Center redesign is a fix here.
  */
 import { GUID_SOURCE } from '../ids';
-import { BADGE_HOST_TAG, closestAcrossShadow, deepQuerySelectorAll } from './dom';
+import { BADGE_HOST_TAG, closestAcrossShadow, deepQueryGroups } from './dom';
 
 export type PartnerCenterPage =
   | { kind: 'customer-list' }
@@ -82,7 +82,6 @@ const ROW_SELECTOR = '[role="row"], tr, [id^="row-"]';
 const CELL_SELECTOR = '[role="gridcell"], [role="rowheader"], [role="cell"], td, th';
 const LINK_SELECTOR = '[href]';
 const HEADER_SELECTOR = 'h1';
-const SCAN_SELECTOR = `${ROW_SELECTOR}, ${LINK_SELECTOR}, ${HEADER_SELECTOR}`;
 
 const GUID_RE = new RegExp(`^${GUID}$`, 'i');
 const CUSTOMER_ROW_ID = new RegExp(`^row-(${GUID})$`, 'i');
@@ -118,24 +117,24 @@ export function findBadgeTargets(root: Document, page: PartnerCenterPage): Badge
 
 function collectTargets(root: Document, page: PartnerCenterPage): BadgeTarget[] {
   const base = baseUrlOf(root);
-  const found = deepQuerySelectorAll(root, SCAN_SELECTOR, { skip: BADGE_HOST_TAG });
   const out: BadgeTarget[] = [];
 
   if (page.kind === 'customer' || page.kind === 'customer-relationships' || page.kind === 'relationship') {
-    const h1 = found.find((el) => el.matches(HEADER_SELECTOR));
+    // The outermost first heading.
+    const h1 = deepQueryGroups(root, [HEADER_SELECTOR], BADGE_HOST_TAG)[0]![0];
     const header = h1 ? headerTarget(h1, page) : null;
     if (header) out.push(header);
   }
   if (page.kind === 'customer') return out;
 
   // Rows, then each link attached to the row it sits in (climbing out of link-buttons' shadow roots).
+  const [foundRows, foundLinks] = deepQueryGroups(root, [ROW_SELECTOR, LINK_SELECTOR], BADGE_HOST_TAG) as [Element[], Element[]];
   const rows = new Map<Element, RowInfo>();
   // Every candidate is a row; a link belongs to the innermost row around it, so a wrapper that
   // happens to carry a `row-…` id around a whole grid owns no links and is skipped.
-  for (const el of found) if (el.matches(ROW_SELECTOR)) rows.set(el, { row: el, links: [] });
+  for (const el of foundRows) rows.set(el, { row: el, links: [] });
   if (rows.size === 0) return out;
-  for (const el of found) {
-    if (!el.matches(LINK_SELECTOR)) continue;
+  for (const el of foundLinks) {
     const link = parseLink(el, base);
     if (!link) continue;
     const row = closestAcrossShadow(el, ROW_SELECTOR);
@@ -217,7 +216,7 @@ function anchorOf(row: Element, link: Element | undefined): Element {
 }
 
 function firstCell(row: Element): Element | null {
-  for (const el of deepQuerySelectorAll(row, CELL_SELECTOR, { skip: BADGE_HOST_TAG })) {
+  for (const el of deepQueryGroups(row, [CELL_SELECTOR], BADGE_HOST_TAG)[0]!) {
     if (closestAcrossShadow(el.parentNode, ROW_SELECTOR) === row) return el;
   }
   return null;
@@ -235,11 +234,22 @@ function baseUrlOf(doc: Document): URL {
   return new URL(`https://${PARTNER_CENTER_HOST}/`);
 }
 
-/** A link to a customer (and maybe one of its relationships) on Partner Center itself, or null. */
-function parseLink(el: Element, base: URL): LinkInfo | null {
-  const href = el.getAttribute('href');
-  // Most links on a page name no customer: skip them before parsing a URL (a grid has thousands).
-  if (!href || !CUSTOMERS_IN_HREF.test(href)) return null;
+/**
+ * A path-absolute href that needs no resolving: no scheme or host, and a path of plain URL
+ * characters only (no escape, backslash, space, control or non-ASCII character, which the URL
+ * parser would rewrite or strip).
+ */
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@/]*(?=[?#]|$)/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+
+/**
+ * The path of a link on Partner Center itself, or null for a link elsewhere. A grid has
+ * thousands of links, nearly all plain paths such as `/dashboard/v2/customers/{id}/...`:
+ * those are read as they are; anything else is resolved as the browser would.
+ */
+function linkPath(href: string, base: URL): string | null {
+  const plain = href.match(PLAIN_PATH);
+  if (plain && !DOT_SEGMENT.test(plain[0])) return plain[0];
   let url: URL;
   try {
     url = new URL(href, base);
@@ -248,7 +258,15 @@ function parseLink(el: Element, base: URL): LinkInfo | null {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   if (url.host !== base.host && url.hostname !== PARTNER_CENTER_HOST) return null;
-  const m = url.pathname.match(LINK_PATH);
+  return url.pathname;
+}
+
+/** A link to a customer (and maybe one of its relationships) on Partner Center itself, or null. */
+function parseLink(el: Element, base: URL): LinkInfo | null {
+  const href = el.getAttribute('href');
+  // Most links on a page name no customer: skip them before parsing a URL (a grid has thousands).
+  if (!href || !CUSTOMERS_IN_HREF.test(href)) return null;
+  const m = linkPath(href, base)?.match(LINK_PATH);
   if (!m || !GUID_RE.test(m[1]!)) return null;
   const tenantId = m[1]!.toLowerCase();
   let relationshipId: string | null = null;

@@ -758,6 +758,33 @@ export class RelationshipCache {
     return { ok: true, value: result, reset: snap.reset };
   }
 
+  /**
+   * Summaries (R25) at `now` of every customer the cache holds relationships of, keyed by
+   * tenant key (lower case), from the in-memory picture. On failure: an empty map, `ok: false`.
+   */
+  async getAllSummaries(now: Date): Promise<CacheRead<Map<string, CustomerSummary>>> {
+    const snap = await this.snapshot();
+    const result = new Map<string, CustomerSummary>();
+    if (!snap.ok) return { ...snap, value: result };
+    for (const [key, rels] of snap.value.byTenant) {
+      const assignments = new Map<string, AccessAssignment[]>();
+      for (const c of rels) if (c.assignments !== null) assignments.set(c.relationship.id, c.assignments);
+      result.set(key, summarizeCustomer(rels.map((c) => c.relationship), assignments, now));
+    }
+    return { ok: true, value: result, reset: snap.reset };
+  }
+
+  /**
+   * Every cached relationship with its assignments, by id, from the in-memory picture. The
+   * same (read-only) map until the cache changes, so a caller may remember what it derived
+   * from it for as long as it gets the same map back.
+   */
+  async getAllRelationships(): Promise<CacheRead<ReadonlyMap<string, CachedRelationship>>> {
+    const snap = await this.snapshot();
+    if (!snap.ok) return { ...snap, value: new Map() };
+    return { ok: true, value: snap.value.byId, reset: snap.reset };
+  }
+
   /** A customer's relationships (id order) with their assignments (`null` = not loaded). */
   async getCustomerRelationships(tenantId: string): Promise<CacheRead<CachedRelationship[]>> {
     const key = tenantKey(tenantId);
