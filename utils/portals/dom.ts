@@ -98,17 +98,20 @@ export function deepQuerySelectorAll(root: DeepRoot, selector: string, options: 
  * (`querySelectorAll`), several times faster than walking a grid of thousands of rows
  * element by element.
  */
-function treeScopes(root: Document | Element, skipTag: string): Array<Document | Element | ShadowRoot> {
-  const scopes: Array<Document | Element | ShadowRoot> = [root];
-  if (isElement(root) && root.shadowRoot && root.localName !== skipTag) scopes.push(root.shadowRoot);
-  for (let s = 0; s < scopes.length; s++) {
-    const scope = scopes[s]!;
+function treeScopes(root: Document | Element, skipTag: string): Array<{ scope: Document | Element | ShadowRoot; hosted: boolean }> {
+  const scopes: Array<{ scope: Document | Element | ShadowRoot; hosted: boolean }> = [];
+  const queue: Array<Document | Element | ShadowRoot> = [root];
+  if (isElement(root) && root.shadowRoot && root.localName !== skipTag) queue.push(root.shadowRoot);
+  for (let s = 0; s < queue.length; s++) {
+    const scope = queue[s]!;
+    // Whether the scope holds one of our hosts (whose light children are ours too).
     const hosted = scope.querySelector(skipTag) !== null;
+    scopes.push({ scope, hosted });
     const all = scope.querySelectorAll('*');
     for (let k = 0; k < all.length; k++) {
       const el = all[k]!;
       const sr = el.shadowRoot;
-      if (sr && el.localName !== skipTag && (!hosted || el.closest(skipTag) === null)) scopes.push(sr);
+      if (sr && el.localName !== skipTag && (!hosted || el.closest(skipTag) === null)) queue.push(sr);
     }
   }
   return scopes;
@@ -122,9 +125,7 @@ function treeScopes(root: Document | Element, skipTag: string): Array<Document |
  */
 export function deepQueryGroups(root: Document | Element, selectors: readonly string[], skipTag: string): Element[][] {
   const groups: Element[][] = selectors.map(() => []);
-  for (const scope of treeScopes(root, skipTag)) {
-    // Light children of our hosts are ours too; only looked for where there is a host.
-    const hosted = scope.querySelector(skipTag) !== null;
+  for (const { scope, hosted } of treeScopes(root, skipTag)) {
     selectors.forEach((selector, i) => {
       const found = scope.querySelectorAll(selector);
       for (let k = 0; k < found.length; k++) {
@@ -138,7 +139,7 @@ export function deepQueryGroups(root: Document | Element, selectors: readonly st
 
 /** Every open shadow root below `root` (its own too), outermost first, not entering hosts named `skipTag`. */
 export function openShadowRoots(root: Document | Element, skipTag: string): ShadowRoot[] {
-  return treeScopes(root, skipTag).filter((s): s is ShadowRoot => isShadowRoot(s));
+  return treeScopes(root, skipTag).flatMap(({ scope }) => (isShadowRoot(scope) ? [scope] : []));
 }
 
 /** Every open shadow root below `root` (including root's own, when root is a host), outermost first. */
