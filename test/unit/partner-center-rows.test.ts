@@ -2,7 +2,7 @@
 // @vitest-environment-options {"url":"https://partner.microsoft.com/dashboard/home"}
 import { afterEach, describe, expect, it } from 'vitest';
 import { BADGE_HOST_TAG, detectPartnerCenterPage, findBadgeTargets, type BadgeTarget, type PartnerCenterPage } from '@/utils/portals/partner-center';
-import { closestAcrossShadow, deepQuerySelectorAll, shadowRoots } from '@/utils/portals/dom';
+import { closestAcrossShadow, deepQuerySelectorAll, openShadowRoots } from '@/utils/portals/dom';
 import {
   buildRow,
   customerRow,
@@ -74,7 +74,7 @@ describe('dom helpers', () => {
     expect(deepQuerySelectorAll(grid.host, '[role="row"][id]')).toHaveLength(3);
   });
 
-  it('shadowRoots lists every open shadow root below, closed ones stay invisible', () => {
+  it('openShadowRoots lists every open shadow root below, closed ones stay invisible', () => {
     const { shell, pageHost, page: pageRoot } = mountShell(document);
     const grid = mountGrid(document, pageRoot, ['name']);
     const r = customerRow(document, 'v2', '', { tenantId: guid(1), name: 'C1' });
@@ -83,8 +83,8 @@ describe('dom helpers', () => {
     closed.attachShadow({ mode: 'closed' }).append(linkButton(document, 'hidden', '/x'));
     pageRoot.append(closed);
     const button = r.cells.name!.firstElementChild!;
-    expect(shadowRoots(document)).toEqual([shell.shadowRoot, pageHost.shadowRoot, grid.root, button.shadowRoot]);
-    expect(shadowRoots(grid.host)).toEqual([grid.root, button.shadowRoot]);
+    expect(openShadowRoots(document, BADGE_HOST_TAG)).toEqual([shell.shadowRoot, pageHost.shadowRoot, grid.root, button.shadowRoot]);
+    expect(openShadowRoots(grid.host, BADGE_HOST_TAG)).toEqual([grid.root, button.shadowRoot]);
   });
 
   it('closestAcrossShadow climbs from inside a link-button to its cell and row; detached nodes give null', () => {
@@ -111,7 +111,7 @@ describe('dom helpers', () => {
     expect(closestAcrossShadow(document.createTextNode('x'), 'div')).toBeNull();
     expect(closestAcrossShadow(null, 'div')).toBeNull();
     expect(deepQuerySelectorAll(detached, 'i, span')).toHaveLength(2);
-    expect(shadowRoots(document.createDocumentFragment())).toEqual([]);
+    expect(openShadowRoots(document.createDocumentFragment(), BADGE_HOST_TAG)).toEqual([]);
   });
 });
 

@@ -98,9 +98,9 @@ export function deepQuerySelectorAll(root: DeepRoot, selector: string, options: 
  * (`querySelectorAll`), several times faster than walking a grid of thousands of rows
  * element by element.
  */
-function treeScopes(root: Document | Element, skipTag: string): Array<{ scope: Document | Element | ShadowRoot; hosted: boolean }> {
-  const scopes: Array<{ scope: Document | Element | ShadowRoot; hosted: boolean }> = [];
-  const queue: Array<Document | Element | ShadowRoot> = [root];
+function treeScopes(root: DeepRoot, skipTag: string): Array<{ scope: DeepRoot; hosted: boolean }> {
+  const scopes: Array<{ scope: DeepRoot; hosted: boolean }> = [];
+  const queue: DeepRoot[] = [root];
   if (isElement(root) && root.shadowRoot && root.localName !== skipTag) queue.push(root.shadowRoot);
   for (let s = 0; s < queue.length; s++) {
     const scope = queue[s]!;
@@ -123,7 +123,7 @@ function treeScopes(root: Document | Element, skipTag: string): Array<{ scope: D
  * too). Scopes come outermost first, each in document order, so the order is not the
  * rendered order across scopes: for that, use {@link deepQuerySelectorAll}.
  */
-export function deepQueryGroups(root: Document | Element, selectors: readonly string[], skipTag: string): Element[][] {
+export function deepQueryGroups(root: DeepRoot, selectors: readonly string[], skipTag: string): Element[][] {
   const groups: Element[][] = selectors.map(() => []);
   for (const { scope, hosted } of treeScopes(root, skipTag)) {
     selectors.forEach((selector, i) => {
@@ -138,15 +138,8 @@ export function deepQueryGroups(root: Document | Element, selectors: readonly st
 }
 
 /** Every open shadow root below `root` (its own too), outermost first, not entering hosts named `skipTag`. */
-export function openShadowRoots(root: Document | Element, skipTag: string): ShadowRoot[] {
+export function openShadowRoots(root: DeepRoot, skipTag: string): ShadowRoot[] {
   return treeScopes(root, skipTag).flatMap(({ scope }) => (isShadowRoot(scope) ? [scope] : []));
-}
-
-/** Every open shadow root below `root` (including root's own, when root is a host), outermost first. */
-export function shadowRoots(root: DeepRoot, options: DeepWalkOptions = {}): ShadowRoot[] {
-  const out: ShadowRoot[] = [];
-  walkDeep(root, null, (sr) => out.push(sr), options.skip);
-  return out;
 }
 
 /**
