@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { observeDeep } from '@/utils/portals/observe';
+import { MANY_ADDED, observeDeep } from '@/utils/portals/observe';
 import { BADGE_HOST_TAG } from '@/utils/portals/dom';
 import { customerRow, el, guid, mountGrid, mountShell } from './fixtures/partner-center/build';
 
@@ -40,9 +40,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function observe(onChange: () => void, signal?: AbortSignal) {
+/** Frame-coalesced only (quietMs: Infinity); the quiet-spell path has tests of its own below. */
+function observe(onChange: () => void, signal?: AbortSignal, quietMs = Infinity) {
   const frames = manualFrames();
-  const obs = observeDeep(document, onChange, { signal, schedule: frames.schedule });
+  const obs = observeDeep(document, onChange, { signal, schedule: frames.schedule, quietMs });
   cleanups.push(() => obs.disconnect());
   return { frames, obs };
 }
@@ -80,17 +81,23 @@ describe('observeDeep', () => {
     expect(onChange).toHaveBeenCalledTimes(3);
   });
 
-  it('coalesces with requestAnimationFrame by default', async () => {
+  it('by default handles the first change at once and coalesces the next ones with requestAnimationFrame', async () => {
+    // The clock stands still: however slow the machine, the next changes come "soon after".
+    vi.spyOn(Date, 'now').mockReturnValue(30_000_000);
     const { page } = mountShell(document);
     const grid = mountGrid(document, page, ['name']);
     const onChange = vi.fn();
     const raf = vi.spyOn(globalThis, 'requestAnimationFrame');
     const obs = observeDeep(document, onChange);
     cleanups.push(() => obs.disconnect());
-    for (let n = 1; n <= 200; n++) grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(n), name: `C${n}` }).row);
-    await vi.waitFor(() => expect(onChange).toHaveBeenCalled());
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(1), name: 'C1' }).row);
+    await settle();
     expect(onChange).toHaveBeenCalledTimes(1);
+    expect(raf).not.toHaveBeenCalled();
+    for (let n = 2; n <= 200; n++) grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(n), name: `C${n}` }).row);
+    await vi.waitFor(() => expect(onChange).toHaveBeenCalledTimes(2));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(onChange).toHaveBeenCalledTimes(2);
     expect(raf).toHaveBeenCalledTimes(1);
   });
 
@@ -215,5 +222,85 @@ describe('observeDeep', () => {
     await settle();
     frames.frame();
     expect(onChange).toHaveBeenCalledTimes(2);
+  });
+  // Both ways of picking up shadow roots that came with new rows, with the periodic full scan
+  // kept out (the clock stands still): a walk below each added element for a few, one walk of
+  // the document for a page of them.
+  it.each([
+    ['a few rows (a walk below each)', 3],
+    ['a page of rows (one walk of the document)', MANY_ADDED * 3],
+  ])('watches the shadow roots that came with %s', async (_label, count) => {
+    vi.spyOn(Date, 'now').mockReturnValue(5_000_000);
+    const { page } = mountShell(document);
+    const grid = mountGrid(document, page, ['name']);
+    const onChange = vi.fn();
+    const { frames } = observe(onChange);
+    for (let n = 1; n <= count; n++) grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(n), name: `C${n}` }).row);
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    // Every row's link-button shadow root is watched, the first, a middle and the last.
+    for (const [i, k] of [0, Math.floor(count / 2), count - 1].entries()) {
+      const button = grid.body.children[k]!.querySelector('[appearance="link"]')!;
+      button.shadowRoot!.querySelector('a')!.setAttribute('href', `/dashboard/v2/customers/list?${k}`);
+      await settle();
+      frames.frame();
+      expect(onChange).toHaveBeenCalledTimes(2 + i);
+    }
+  });
+  it('handles a change after a quiet spell at once, in its own callback, and coalesces what follows into frames', async () => {
+    const now = vi.spyOn(Date, 'now').mockReturnValue(10_000_000);
+    const { page } = mountShell(document);
+    const grid = mountGrid(document, page, ['name']);
+    const onChange = vi.fn();
+    const { frames } = observe(onChange, undefined, 250);
+    await settle();
+
+    // The first page of rows: handled in the observer's callback, no frame asked for.
+    for (let n = 1; n <= 50; n++) grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(n), name: `C${n}` }).row);
+    await settle();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(frames.scheduled).toBe(0);
+
+    // More changes soon after: they wait for the frame, and several tasks' worth make one call.
+    now.mockReturnValue(10_000_100);
+    grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(51), name: 'C51' }).row);
+    await settle();
+    grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(52), name: 'C52' }).row);
+    await settle();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(frames.scheduled).toBe(1);
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(2);
+
+    // The shadow roots that came with the rows handled at once are watched too.
+    const button = grid.body.children[10]!.querySelector('[appearance="link"]')!;
+    now.mockReturnValue(10_000_150);
+    button.shadowRoot!.querySelector('a')!.setAttribute('href', '/dashboard/v2/customers/list?x');
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(3);
+
+    // Quiet again (counted from the end of the last call): at once.
+    now.mockReturnValue(10_000_500);
+    grid.body.firstElementChild!.remove();
+    await settle();
+    expect(onChange).toHaveBeenCalledTimes(4);
+    expect(frames.scheduled).toBe(2);
+  });
+
+  it('a change inside our own hosts never counts as one after a quiet spell', async () => {
+    vi.spyOn(Date, 'now').mockReturnValue(20_000_000);
+    const { page } = mountShell(document);
+    const host = el(document, BADGE_HOST_TAG);
+    page.append(host);
+    await settle();
+    const onChange = vi.fn();
+    const { frames } = observe(onChange, undefined, 250);
+    host.append(el(document, 'span'));
+    page.append(el(document, BADGE_HOST_TAG));
+    await settle();
+    expect(onChange).not.toHaveBeenCalled();
+    expect(frames.scheduled).toBe(0);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The one DOM observer the content scripts use. A MutationObserver does not cross
  * shadow boundaries, so the same observer watches the document and every open shadow
- * root below it, and picks up new roots as their hosts arrive. Bursts are coalesced
- * into one callback per animation frame; changes made only inside our own UI hosts
+ * root below it, and picks up new roots as their hosts arrive. A change after a quiet
+ * spell is handled at once, in the observer's own callback (right after the page's task
+ * that made it, before the page is laid out and painted); while changes keep coming they
+ * are coalesced into one callback per animation frame. Changes made only inside our own UI hosts
  * (badges) are ignored, so rendering badges from the callback does not loop.
  */
 import { BADGE_HOST_TAG, closestAcrossShadow, openShadowRoots } from './dom';
@@ -13,7 +15,15 @@ export interface ObserveDeepOptions {
   ignore?: string;
   /** Schedules the coalesced callback and returns a cancel function. Defaults to requestAnimationFrame (setTimeout 16 ms without it). */
   schedule?: (run: () => void) => () => void;
+  /**
+   * A change this long (ms) after the last callback is handled at once, not at the next
+   * frame: a grid's page of rows gets its badges before anything is painted, with no wait
+   * for the frame. Default {@link QUIET_MS}; Infinity: always wait for the frame.
+   */
+  quietMs?: number;
 }
+
+export const QUIET_MS = 100;
 
 export interface DeepObservation {
   disconnect(): void;
@@ -24,6 +34,12 @@ const ATTRIBUTES = ['id', 'href', 'role', 'data-relationship-id', 'data-tenant-i
 const INIT: MutationObserverInit = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTES };
 /** Without a mutation to trigger it, a shadow root attached to an element already in place is found by this periodic full scan. */
 const FULL_SCAN_MS = 1000;
+/**
+ * Past this many elements added in one frame (a grid's page of rows), one walk of the whole
+ * document is cheaper than a walk below each: each walk asks every scope it meets natively,
+ * and a thousand small walks cost several times one big one.
+ */
+export const MANY_ADDED = 32;
 
 function defaultSchedule(run: () => void): () => void {
   if (typeof requestAnimationFrame === 'function') {
@@ -38,6 +54,7 @@ export function observeDeep(root: Document, onChange: () => void, options: Obser
   const { signal } = options;
   const ignore = options.ignore ?? BADGE_HOST_TAG;
   const schedule = options.schedule ?? defaultSchedule;
+  const quietMs = options.quietMs ?? QUIET_MS;
   const MO = root.defaultView?.MutationObserver ?? globalThis.MutationObserver;
   if (signal?.aborted || typeof MO !== 'function') return { disconnect() {} };
 
@@ -45,6 +62,7 @@ export function observeDeep(root: Document, onChange: () => void, options: Obser
   let cancel: (() => void) | null = null;
   let stopped = false;
   let lastFullScan = 0;
+  let lastFlush = -Infinity;
 
   const watch = (target: Document | ShadowRoot) => {
     if (watched.has(target)) return;
@@ -82,12 +100,13 @@ export function observeDeep(root: Document, onChange: () => void, options: Obser
     const now = Date.now();
     const nodes = added;
     added = [];
-    if (now - lastFullScan >= FULL_SCAN_MS) {
+    if (now - lastFullScan >= FULL_SCAN_MS || nodes.length > MANY_ADDED) {
       lastFullScan = now;
       watchBelow(root);
     } else {
       for (const n of nodes) if (n.isConnected) watchBelow(n);
     }
+    lastFlush = Date.now();
   };
 
   const observer = new MO((records) => {
@@ -102,7 +121,9 @@ export function observeDeep(root: Document, onChange: () => void, options: Obser
         if (n.nodeType === 1) added.push(n as Element);
       }
     }
-    if (relevant && !cancel) cancel = schedule(flush);
+    if (!relevant || cancel) return;
+    if (quietMs !== Infinity && Date.now() - lastFlush >= quietMs) flush();
+    else cancel = schedule(flush);
   });
 
   watch(root);
