@@ -104,15 +104,20 @@ function treeScopes(root: DeepRoot, skipTag: string): Array<{ scope: DeepRoot; h
   if (isElement(root) && root.shadowRoot && root.localName !== skipTag) queue.push(root.shadowRoot);
   for (let s = 0; s < queue.length; s++) {
     const scope = queue[s]!;
-    // Whether the scope holds one of our hosts (whose light children are ours too).
-    const hosted = scope.querySelector(skipTag) !== null;
-    scopes.push({ scope, hosted });
+    // Whether the scope holds one of our hosts (whose light children are ours too). Elements
+    // come in document order, so while none has been met, no element is inside one.
+    let hosted = false;
     const all = scope.querySelectorAll('*');
     for (let k = 0; k < all.length; k++) {
       const el = all[k]!;
+      if (el.localName === skipTag) {
+        hosted = true;
+        continue;
+      }
       const sr = el.shadowRoot;
-      if (sr && el.localName !== skipTag && (!hosted || el.closest(skipTag) === null)) queue.push(sr);
+      if (sr && (!hosted || el.closest(skipTag) === null)) queue.push(sr);
     }
+    scopes.push({ scope, hosted });
   }
   return scopes;
 }

@@ -4,7 +4,7 @@
  * join this module as the badges arrive; a Partner Center redesign is a fix here.
  */
 import { GUID_SOURCE } from '../ids';
-import { BADGE_HOST_TAG, closestAcrossShadow, deepQueryGroups } from './dom';
+import { BADGE_HOST_TAG, closestAcrossShadow, deepQueryGroups, isShadowRoot } from './dom';
 
 export type PartnerCenterPage =
   | { kind: 'customer-list' }
@@ -92,10 +92,8 @@ const RELATIONSHIP_ID = new RegExp(`^${OPAQUE}$`);
 const CUSTOMERS_IN_HREF = /customers\//i;
 const PARTNER_CENTER_HOST = 'partner.microsoft.com';
 
-interface LinkInfo {
+interface LinkInfo extends LinkIds {
   el: Element;
-  tenantId: string;
-  relationshipId: string | null;
 }
 
 interface RowInfo {
@@ -119,26 +117,51 @@ function collectTargets(root: Document, page: PartnerCenterPage): BadgeTarget[] 
   const base = baseUrlOf(root);
   const out: BadgeTarget[] = [];
 
-  if (page.kind === 'customer' || page.kind === 'customer-relationships' || page.kind === 'relationship') {
+  const headed = page.kind === 'customer' || page.kind === 'customer-relationships' || page.kind === 'relationship';
+  // One walk of the page for all that is looked for: the heading, rows and links.
+  const selectors = page.kind === 'customer' ? [HEADER_SELECTOR] : headed ? [HEADER_SELECTOR, ROW_SELECTOR, LINK_SELECTOR] : [ROW_SELECTOR, LINK_SELECTOR];
+  const groups = deepQueryGroups(root, selectors, BADGE_HOST_TAG);
+  if (headed) {
     // The outermost first heading.
-    const h1 = deepQueryGroups(root, [HEADER_SELECTOR], BADGE_HOST_TAG)[0]![0];
+    const h1 = groups.shift()![0];
     const header = h1 ? headerTarget(h1, page) : null;
     if (header) out.push(header);
   }
   if (page.kind === 'customer') return out;
 
   // Rows, then each link attached to the row it sits in (climbing out of link-buttons' shadow roots).
-  const [foundRows, foundLinks] = deepQueryGroups(root, [ROW_SELECTOR, LINK_SELECTOR], BADGE_HOST_TAG) as [Element[], Element[]];
+  const [foundRows, foundLinks] = groups as [Element[], Element[]];
   const rows = new Map<Element, RowInfo>();
   // Every candidate is a row; a link belongs to the innermost row around it, so a wrapper that
   // happens to carry a `row-…` id around a whole grid owns no links and is skipped.
   for (const el of foundRows) rows.set(el, { row: el, links: [] });
   if (rows.size === 0) return out;
+  // A link-button repeats its href on the anchor in its shadow root: each href is read once,
+  // and the anchor finds its row through the button, already placed.
+  const hrefs = new Map<string, LinkIds | null>();
+  const rowOf = new Map<Element, Element | null>();
+  const rowAround = (el: Element): Element | null => {
+    let row = el.closest(ROW_SELECTOR);
+    if (!row) {
+      const top = el.getRootNode();
+      if (!isShadowRoot(top)) return null;
+      const known = rowOf.get(top.host);
+      row = known === undefined ? rowAround(top.host) : known;
+    }
+    rowOf.set(el, row);
+    return row;
+  };
   for (const el of foundLinks) {
-    const link = parseLink(el, base);
-    if (!link) continue;
-    const row = closestAcrossShadow(el, ROW_SELECTOR);
-    if (row) rows.get(row)?.links.push(link);
+    const href = el.getAttribute('href');
+    if (href === null) continue;
+    let ids = hrefs.get(href);
+    if (ids === undefined) {
+      ids = parseHref(href, base);
+      hrefs.set(href, ids);
+    }
+    if (!ids) continue;
+    const row = rowAround(el);
+    if (row) rows.get(row)?.links.push({ el, ...ids });
   }
 
   for (const info of rows.values()) {
@@ -261,11 +284,15 @@ function linkPath(href: string, base: URL): string | null {
   return url.pathname;
 }
 
-/** A link to a customer (and maybe one of its relationships) on Partner Center itself, or null. */
-function parseLink(el: Element, base: URL): LinkInfo | null {
-  const href = el.getAttribute('href');
+interface LinkIds {
+  tenantId: string;
+  relationshipId: string | null;
+}
+
+/** The customer (and maybe one of its relationships) an href links to on Partner Center itself, or null. */
+function parseHref(href: string, base: URL): LinkIds | null {
   // Most links on a page name no customer: skip them before parsing a URL (a grid has thousands).
-  if (!href || !CUSTOMERS_IN_HREF.test(href)) return null;
+  if (!CUSTOMERS_IN_HREF.test(href)) return null;
   const m = linkPath(href, base)?.match(LINK_PATH);
   if (!m || !GUID_RE.test(m[1]!)) return null;
   const tenantId = m[1]!.toLowerCase();
@@ -278,5 +305,5 @@ function parseLink(el: Element, base: URL): LinkInfo | null {
     }
     if (!RELATIONSHIP_ID.test(relationshipId)) return null;
   }
-  return { el, tenantId, relationshipId };
+  return { tenantId, relationshipId };
 }
