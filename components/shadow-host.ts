@@ -9,21 +9,21 @@ export const HOST_TAG = 'gdap-lens-badge';
  * sheets made in their own world).
  */
 export function styleAdopter(css: string): (root: ShadowRoot) => void {
-  let sheet: CSSStyleSheet | null | undefined;
+  let sheets: CSSStyleSheet[] | null | undefined;
   return (root) => {
     try {
-      if (sheet === undefined) {
-        sheet = null;
+      if (sheets === undefined) {
+        sheets = null;
         const s = new CSSStyleSheet();
         s.replaceSync(css);
-        sheet = s;
+        sheets = [s];
       }
-      if (sheet) {
-        root.adoptedStyleSheets = [sheet];
+      if (sheets) {
+        root.adoptedStyleSheets = sheets;
         return;
       }
     } catch {
-      sheet = null;
+      sheets = null;
     }
     const style = document.createElement('style');
     style.textContent = css;
@@ -72,13 +72,21 @@ export interface HostSpec<P> {
    * until the first use, when the component hydrates it in place. For UI shown by the
    * thousand and rarely used (a grid's badges): no Preact tree, no listeners until then.
    */
-  dormant?(props: P): Node;
+  dormant?: Dormant<P>;
+}
+
+/** A component's first render as plain DOM: a fixed part, cloned per host, then filled in. */
+export interface Dormant<P> {
+  /** The fixed part (built once per document). */
+  build(doc: Document): Node;
+  /** Fills a copy of it in for `props` (also when the props change before first use). */
+  fill(node: Node, props: P): void;
 }
 
 const stop = (e: Event) => e.stopPropagation();
 
-/** Hosts still plain DOM, with what wakes each. */
-const sleeping = new WeakMap<EventTarget, () => void>();
+/** Hosts still plain DOM, and their mounts. */
+const sleeping = new WeakMap<EventTarget, { wake(): void }>();
 /**
  * What comes before any use: the pointer reaching the host, focus, a press, a click or a key
  * (a click from assistive technology may come alone). Every contained event is one of these
@@ -97,11 +105,146 @@ function listenForUse(win: Window): void {
   listening.add(win);
   const wake = (e: Event) => {
     for (const node of e.composedPath()) {
-      const up = sleeping.get(node);
-      if (up) return up();
+      const mount = sleeping.get(node);
+      if (mount) return mount.wake();
     }
   };
   for (const type of WAKING) win.addEventListener(type, wake, { capture: true, passive: true });
+}
+
+/** Empty hosts with their display set, one per display: copying a host's parsed style is cheaper than parsing it for each of a grid's thousand. */
+const bareHosts = new Map<string, HTMLElement>();
+function bareHost(display: HostSpec<unknown>['display']): HTMLElement {
+  let proto = bareHosts.get(display);
+  if (!proto || proto.ownerDocument !== document) {
+    proto = document.createElement(HOST_TAG);
+    proto.style.setProperty('display', display);
+    bareHosts.set(display, proto);
+  }
+  return proto.cloneNode(false) as HTMLElement;
+}
+
+/**
+ * For a dormant spec, a whole host to clone: its display, a shadow root (clonable) and the
+ * container holding the fixed part. One native copy then stands for a dozen calls per host.
+ */
+const prototypes = new WeakMap<HostSpec<never>, HTMLElement>();
+function prototypeHost<P>(spec: HostSpec<P>, dormant: Dormant<P>): HTMLElement {
+  const key = spec as unknown as HostSpec<never>;
+  let proto = prototypes.get(key);
+  if (!proto || proto.ownerDocument !== document) {
+    proto = bareHost(spec.display);
+    const root = proto.attachShadow({ mode: 'open', clonable: true } as ShadowRootInit);
+    root.appendChild(containerFor(spec.display)).append(dormant.build(document));
+    prototypes.set(key, proto);
+  }
+  return proto;
+}
+
+const containerFor = (display: HostSpec<unknown>['display']): HTMLElement => document.createElement(display === 'block' ? 'div' : 'span');
+
+/**
+ * One mounted host. A class, not closures: a grid mounts a thousand, and its methods are
+ * shared rather than made for each.
+ */
+class ShadowHost<P> implements MountedHost<P> {
+  readonly host: HTMLElement;
+  readonly #spec: HostSpec<P>;
+  #props: P;
+  #container: HTMLElement | null = null;
+  #live = true;
+  #awake: boolean;
+
+  constructor(spec: HostSpec<P>, props: P) {
+    this.#spec = spec;
+    this.#props = props;
+    this.#awake = !spec.dormant;
+    const { dormant } = spec;
+    let host: HTMLElement;
+    let root: ShadowRoot | null = null;
+    if (dormant) {
+      host = prototypeHost(spec, dormant).cloneNode(true) as HTMLElement;
+      // A browser without clonable shadow roots copies the host alone: what is missing is built below.
+      root = host.shadowRoot;
+      this.#container = root?.firstChild as HTMLElement | null;
+    } else host = bareHost(spec.display);
+    this.host = host;
+    try {
+      spec.init(host);
+      if (!root || !this.#container) {
+        root ??= host.attachShadow({ mode: 'open' });
+        root.replaceChildren();
+        this.#container = root.appendChild(containerFor(spec.display));
+        if (dormant) this.#container.append(dormant.build(document));
+      }
+      spec.addStyles(root);
+      if (this.#awake) this.#listen();
+      else {
+        const win = document.defaultView;
+        if (win) listenForUse(win);
+        sleeping.set(host, this);
+      }
+      this.#draw();
+      if (this.#live) spec.place(host);
+    } catch {
+      this.remove();
+    }
+  }
+
+  #tree() {
+    return h(Guard, { onError: () => queueMicrotask(() => this.remove()) }, h(this.#spec.component as ComponentType<object>, this.#props as object));
+  }
+
+  #listen(): void {
+    for (const type of CONTAINED_EVENTS) this.host.addEventListener(type, stop);
+  }
+
+  /** Hands a sleeping host's plain DOM to the component (the first use). */
+  wake(): void {
+    if (!this.#live || this.#awake || !this.#container) return;
+    this.#awake = true;
+    sleeping.delete(this.host);
+    try {
+      this.#listen();
+      hydrate(this.#tree(), this.#container);
+    } catch {
+      this.remove();
+    }
+  }
+
+  #draw(): void {
+    const container = this.#container;
+    const spec = this.#spec;
+    if (!this.#live || !container) return;
+    try {
+      spec.attributes?.(this.host, this.#props);
+      if (this.#awake) render(this.#tree(), container);
+      else spec.dormant!.fill(container.firstChild!, this.#props);
+    } catch {
+      this.remove();
+    }
+  }
+
+  update(next: P): void {
+    this.#props = next;
+    this.#draw();
+  }
+
+  remove(): void {
+    if (!this.#live) return;
+    this.#live = false;
+    sleeping.delete(this.host);
+    try {
+      if (this.#awake && this.#container) render(null, this.#container);
+    } catch {
+      // The host goes anyway.
+    }
+    this.host.remove();
+  }
+
+  alive(): boolean {
+    return this.#live;
+  }
 }
 
 /**
@@ -111,75 +254,5 @@ function listenForUse(win: Window): void {
  * left as it was.
  */
 export function mountShadowHost<P>(spec: HostSpec<P>, props: P): MountedHost<P> {
-  const host = document.createElement(HOST_TAG);
-  let container: HTMLElement | null = null;
-  let current = props;
-  let alive = true;
-  let awake = !spec.dormant;
-
-  const remove = () => {
-    if (!alive) return;
-    alive = false;
-    sleeping.delete(host);
-    try {
-      if (awake && container) render(null, container);
-    } catch {
-      // The host goes anyway.
-    }
-    host.remove();
-  };
-  const tree = () => h(Guard, { onError: () => queueMicrotask(remove) }, h(spec.component as ComponentType<object>, current as object));
-  const listen = () => {
-    for (const type of CONTAINED_EVENTS) host.addEventListener(type, stop);
-  };
-  const wake = () => {
-    if (!alive || awake || !container) return;
-    awake = true;
-    sleeping.delete(host);
-    try {
-      listen();
-      hydrate(tree(), container);
-    } catch {
-      remove();
-    }
-  };
-  const draw = () => {
-    if (!alive || !container) return;
-    try {
-      spec.attributes?.(host, current);
-      if (awake) render(tree(), container);
-      else container.replaceChildren(spec.dormant!(current));
-    } catch {
-      remove();
-    }
-  };
-
-  try {
-    spec.init(host);
-    host.style.setProperty('display', spec.display);
-    const root = host.attachShadow({ mode: 'open' });
-    spec.addStyles(root);
-    container = document.createElement(spec.display === 'block' ? 'div' : 'span');
-    root.append(container);
-    if (awake) listen();
-    else {
-      const win = document.defaultView;
-      if (win) listenForUse(win);
-      sleeping.set(host, wake);
-    }
-    draw();
-    if (alive) spec.place(host);
-  } catch {
-    remove();
-  }
-
-  return {
-    host,
-    update(next) {
-      current = next;
-      draw();
-    },
-    remove,
-    alive: () => alive,
-  };
+  return new ShadowHost(spec, props);
 }

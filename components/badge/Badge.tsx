@@ -36,12 +36,22 @@ export function extraParts(m: Pill): string[] {
 const showsNoGroup = (m: Pill) => m.noSecurityGroup && (m.state === 'active' || m.state === 'expiring');
 
 /** The button's accessible name: one sentence with the state and the days, as the pill reads. */
-export function badgeLabel(m: Pill): string {
-  const parts = m.state === 'none' ? [t('pcBadge.noneLong')] : stateParts(m);
+function labelFrom(m: Pill, state: readonly string[], extra: readonly string[]): string {
+  const parts = m.state === 'none' ? [t('pcBadge.noneLong')] : [...state];
   if (m.state === 'expired' || m.state === 'terminated') parts.push(t('pcBadge.endedLong'));
   if (showsNoGroup(m)) parts.push(t('pcBadge.noGroup'));
-  return t('pcBadge.label', [[...parts, ...extraParts(m)].join(', ')]);
+  return t('pcBadge.label', [[...parts, ...extra].join(', ')]);
 }
+
+/**
+ * The state words and the other words, each made once per page for all the pills that share
+ * them: a grid's pills differ mostly in their days, and a pill's words are read twice (its
+ * text and its accessible name).
+ */
+const sharedStateParts = (m: Pill): readonly string[] =>
+  fromTexts(`state:${m.state}|${m.daysLeft}|${m.autoExtend}`, () => stateParts(m));
+const sharedExtraParts = (m: Pill): readonly string[] =>
+  fromTexts(`extra:${m.state}|${m.autoExtend}|${m.roleCount}|${m.relationshipCount}`, () => extraParts(m));
 
 /** What the pill shows: its colour, its accessible sentence and its visible words. */
 export interface PillText {
@@ -55,8 +65,10 @@ export interface PillText {
 export function pillText(m: Pill): PillText {
   const key = `${m.state}|${m.daysLeft}|${m.autoExtend}|${m.roleCount}|${m.noSecurityGroup}|${m.tone}|${m.relationshipCount}`;
   return fromTexts(`pill:${key}`, () => {
-    const parts = [...stateParts(m), ...(showsNoGroup(m) ? [`⚠ ${t('pcBadge.noGroup')}`] : []), ...extraParts(m)];
-    return { tone: m.tone, label: badgeLabel(m), text: parts.join(' · ') };
+    const state = sharedStateParts(m);
+    const extra = sharedExtraParts(m);
+    const parts = [...state, ...(showsNoGroup(m) ? [`⚠ ${t('pcBadge.noGroup')}`] : []), ...extra];
+    return { tone: m.tone, label: labelFrom(m, state, extra), text: parts.join(' · ') };
   });
 }
 
@@ -67,17 +79,29 @@ export function pillText(m: Pill): PillText {
  * elements and a text: each node more is paid a thousand times, in building and in layout.
  */
 export function pillElement(doc: Document, p: PillText): HTMLElement {
+  const root = pillSkeleton(doc);
+  fillPill(root, p);
+  return root;
+}
+
+/** The pill's fixed part: what every closed pill shares. */
+export function pillSkeleton(doc: Document): HTMLElement {
   const root = doc.createElement('span');
   root.className = 'b';
   const button = doc.createElement('button');
   button.setAttribute('aria-expanded', 'false');
   button.setAttribute('aria-haspopup', 'dialog');
   button.setAttribute('type', 'button');
+  root.append(button);
+  return root;
+}
+
+/** Writes a pill's words and colour into a copy of {@link pillSkeleton}. */
+export function fillPill(root: Node, p: PillText): void {
+  const button = root.firstChild as HTMLElement;
   button.className = `p ${p.tone}`;
   button.setAttribute('aria-label', p.label);
   button.textContent = p.text;
-  root.append(button);
-  return root;
 }
 
 /** The inline badge: a pill that opens the details on hover, click, Enter or Space. */

@@ -1,5 +1,5 @@
-import { mountShadowHost, styleAdopter } from '../shadow-host';
-import { Badge, pillElement, pillText, type BadgeProps, type PillText } from './Badge';
+import { mountShadowHost, styleAdopter, type HostSpec, type MountedHost } from '../shadow-host';
+import { Badge, fillPill, pillSkeleton, pillText, type BadgeProps } from './Badge';
 import { BADGE_CSS } from './styles';
 
 export type BadgeKey = { tenantId: string } | { relationshipId: string };
@@ -27,15 +27,64 @@ export interface MountedBadge {
 
 const addStyles = styleAdopter(BADGE_CSS);
 
-/** One built pill per distinct text (remembered with it), cloned for every badge that shows it. */
-const prototypes = new WeakMap<PillText, HTMLElement>();
-function pillClone(text: PillText): Node {
-  let proto = prototypes.get(text);
-  if (!proto) {
-    proto = pillElement(document, text);
-    prototypes.set(text, proto);
+/** What every badge host shares: one object for all, nothing made per badge. */
+const BADGE_HOST: HostSpec<BadgeProps> = {
+  component: Badge,
+  display: 'inline-block',
+  addStyles,
+  init: (host) => host.setAttribute('data-gdap-badge', ''),
+  attributes(host, p) {
+    const { state, daysLeft } = p.model;
+    host.setAttribute('data-state', state);
+    if (daysLeft === null) host.removeAttribute('data-days-left');
+    else host.setAttribute('data-days-left', String(daysLeft));
+  },
+  // Placed by the mount below, once the host says whose badge it is.
+  place: () => undefined,
+  dormant: { build: pillSkeleton, fill: (node, p) => fillPill(node, pillText(p.model)) },
+};
+
+class BadgeMount implements MountedBadge {
+  readonly #mounted: MountedHost<BadgeProps>;
+  readonly #anchor: Element;
+  #props: BadgeProps;
+  readonly host: HTMLElement;
+
+  constructor(anchor: Element, key: BadgeKey, props: BadgeProps, deferPlace: boolean) {
+    this.#anchor = anchor;
+    this.#props = props;
+    const mounted = (this.#mounted = mountShadowHost(BADGE_HOST, props));
+    const host = (this.host = mounted.host);
+    if (!mounted.alive()) return;
+    try {
+      if ('tenantId' in key) host.setAttribute('data-tenant-id', key.tenantId);
+      else host.setAttribute('data-relationship-id', key.relationshipId);
+      if (!deferPlace) anchor.append(host);
+    } catch {
+      mounted.remove();
+    }
   }
-  return proto.cloneNode(true);
+
+  update(model: BadgeProps['model'], more?: Partial<BadgeHandlers>): void {
+    this.#props = { ...this.#props, ...more, model };
+    this.#mounted.update(this.#props);
+  }
+
+  remove(): void {
+    this.#mounted.remove();
+  }
+
+  place(): void {
+    const { host } = this;
+    const anchor = this.#anchor;
+    const mounted = this.#mounted;
+    if (!mounted.alive() || host.isConnected || !anchor.isConnected) return;
+    try {
+      anchor.append(host);
+    } catch {
+      mounted.remove();
+    }
+  }
 }
 
 /**
@@ -47,43 +96,5 @@ function pillClone(text: PillText): Node {
  * and the page is left as it was.
  */
 export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps, options: MountOptions = {}): MountedBadge {
-  let current = props;
-  const mounted = mountShadowHost<BadgeProps>(
-    {
-      component: Badge,
-      display: 'inline-block',
-      addStyles,
-      init(host) {
-        host.setAttribute('data-gdap-badge', '');
-        if ('tenantId' in key) host.setAttribute('data-tenant-id', key.tenantId);
-        else host.setAttribute('data-relationship-id', key.relationshipId);
-      },
-      attributes(host, p) {
-        const { state, daysLeft } = p.model;
-        host.setAttribute('data-state', state);
-        if (daysLeft === null) host.removeAttribute('data-days-left');
-        else host.setAttribute('data-days-left', String(daysLeft));
-      },
-      place: (host) => options.deferPlace || anchor.append(host),
-      dormant: (p) => pillClone(pillText(p.model)),
-    },
-    props,
-  );
-  return {
-    host: mounted.host,
-    update(model, more) {
-      current = { ...current, ...more, model };
-      mounted.update(current);
-    },
-    remove: mounted.remove,
-    place() {
-      const { host } = mounted;
-      if (!mounted.alive() || host.isConnected || !anchor.isConnected) return;
-      try {
-        anchor.append(host);
-      } catch {
-        mounted.remove();
-      }
-    },
-  };
+  return new BadgeMount(anchor, key, props, !!options.deferPlace);
 }

@@ -396,6 +396,25 @@ describe('mountBadge', () => {
     expect(adopted || styled).toBe(true);
   });
 
+  it('a browser that copies a host without its shadow root (no clonable shadow roots) gets the same badge, built in place', async () => {
+    const normal = mount(relModel(SCENARIOS.expiring));
+    const cloneNode = Node.prototype.cloneNode;
+    // Copies our hosts alone, as a browser that does not know `clonable` would.
+    vi.spyOn(Node.prototype, 'cloneNode').mockImplementation(function (this: Node, deep?: boolean) {
+      if ((this as Element).localName !== 'gdap-lens-badge') return cloneNode.call(this, deep);
+      const copy = document.createElement('gdap-lens-badge');
+      for (const a of (this as Element).attributes) copy.setAttribute(a.name, a.value);
+      return copy;
+    });
+    const built = mount(relModel(SCENARIOS.expiring));
+    expect(built.badge.host.shadowRoot).not.toBeNull();
+    expect(built.root.innerHTML).toBe(normal.root.innerHTML);
+    expect(built.badge.host.getAttribute('data-days-left')).toBe('5');
+    built.button().click();
+    await flush();
+    expect(built.dialog()).not.toBeNull();
+  });
+
   it('keeps clicks and keys inside the badge away from the row', async () => {
     const b = mount(relModel(SCENARIOS.active));
     const onRow = vi.fn();
