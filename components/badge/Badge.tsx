@@ -43,15 +43,8 @@ function labelFrom(m: Pill, state: readonly string[], extra: readonly string[]):
   return t('pcBadge.label', [[...parts, ...extra].join(', ')]);
 }
 
-/**
- * The state words and the other words, each made once per page for all the pills that share
- * them: a grid's pills differ mostly in their days, and a pill's words are read twice (its
- * text and its accessible name).
- */
-const sharedStateParts = (m: Pill): readonly string[] =>
-  fromTexts(`state:${m.state}|${m.daysLeft}|${m.autoExtend}`, () => stateParts(m));
-const sharedExtraParts = (m: Pill): readonly string[] =>
-  fromTexts(`extra:${m.state}|${m.autoExtend}|${m.roleCount}|${m.relationshipCount}`, () => extraParts(m));
+/** Stands for the number of days in a pill's words made once per plural form (never in a message). */
+const DAYS = '\u0002';
 
 /** What the pill shows: its colour, its accessible sentence and its visible words. */
 export interface PillText {
@@ -61,15 +54,31 @@ export interface PillText {
   text: string;
 }
 
-/** The pill's words, made once per distinct pill on a page (a grid repeats them a lot). */
+/**
+ * The pill's words, made once per distinct pill on a page (a grid repeats them a lot). Pills
+ * that differ only in their days share their words, made once per plural form of the days
+ * with a mark where the number goes: a grid of a thousand shows hundreds of day counts.
+ */
 export function pillText(m: Pill): PillText {
   const key = `${m.state}|${m.daysLeft}|${m.autoExtend}|${m.roleCount}|${m.noSecurityGroup}|${m.tone}|${m.relationshipCount}`;
   return fromTexts(`pill:${key}`, () => {
-    const state = sharedStateParts(m);
-    const extra = sharedExtraParts(m);
-    const parts = [...state, ...(showsNoGroup(m) ? [`⚠ ${t('pcBadge.noGroup')}`] : []), ...extra];
-    return { tone: m.tone, label: labelFrom(m, state, extra), text: parts.join(' · ') };
+    const d = m.daysLeft;
+    if (d === null) return pillWords(m);
+    const form = d === 0 || d === 1 ? d : 2;
+    const words = fromTexts(`pill:${m.state}|${form}d|${m.autoExtend}|${m.roleCount}|${m.noSecurityGroup}|${m.tone}|${m.relationshipCount}`, () =>
+      pillWords(m, DAYS),
+    );
+    const n = String(d);
+    return { tone: words.tone, label: words.label.replaceAll(DAYS, n), text: words.text.replaceAll(DAYS, n) };
   });
+}
+
+/** A pill's words composed directly (`shown`: what stands for the days; default the number). */
+export function pillWords(m: Pill, shown?: string): PillText {
+  const state = stateParts(m, shown);
+  const extra = extraParts(m);
+  const parts = [...state, ...(showsNoGroup(m) ? [`⚠ ${t('pcBadge.noGroup')}`] : []), ...extra];
+  return { tone: m.tone, label: labelFrom(m, state, extra), text: parts.join(' · ') };
 }
 
 /**

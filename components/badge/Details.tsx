@@ -14,15 +14,21 @@ export function formatDate(iso: string): string {
   return new Intl.DateTimeFormat(uiLanguage(), { year: 'numeric', month: 'short', day: 'numeric' }).format(date);
 }
 
-export const days = (n: number) => t('pcBadge.days', n);
+/** "245 days": `n` chooses the plural form; `shown` (default: `n`) is what is written. */
+export const days = (n: number, shown = String(n)) => (t as (key: string, n: number, subs: string[]) => string)('pcBadge.days', n, [shown]);
 
-/** State word plus days, the first words of the pill: "Active", "access ends in 245 days". */
-export function stateParts(m: Pick<BadgeModel, 'state' | 'daysLeft' | 'autoExtend'>): string[] {
+/**
+ * State word plus days, the first words of the pill: "Active", "access ends in 245 days".
+ * With `shown`, that stands for the number of days (the pill's words are made once per
+ * plural form and the number put in per pill).
+ */
+export function stateParts(m: Pick<BadgeModel, 'state' | 'daysLeft' | 'autoExtend'>, shown?: string): string[] {
   const parts = [t(`pcBadge.state.${m.state}`)];
   if (m.daysLeft === null) return parts;
-  if (m.state === 'pending') parts.push(t('pcBadge.lapsesIn', [days(m.daysLeft)]));
-  else if (m.autoExtend === 'on') parts.push(t('pcBadge.autoExtendsIn', [days(m.daysLeft)]));
-  else parts.push(t('pcBadge.endsIn', [days(m.daysLeft)]));
+  const d = days(m.daysLeft, shown);
+  if (m.state === 'pending') parts.push(t('pcBadge.lapsesIn', [d]));
+  else if (m.autoExtend === 'on') parts.push(t('pcBadge.autoExtendsIn', [d]));
+  else parts.push(t('pcBadge.endsIn', [d]));
   return parts;
 }
 

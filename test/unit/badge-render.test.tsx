@@ -2,7 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mountBadge, type MountedBadge } from '@/components/badge/mount';
 import { h, render } from 'preact';
-import { Badge, pillElement, pillText, type BadgeProps } from '@/components/badge/Badge';
+import { Badge, pillElement, pillText, pillWords, type BadgeProps } from '@/components/badge/Badge';
 import { BADGE_CSS } from '@/components/badge/styles';
 import { badgeDetails, customerBadgeModel, relationshipBadgeModel, type BadgeDetails, type BadgeModel } from '@/utils/portals/badge-model';
 import type { RelationshipView } from '@/utils/messaging/protocol';
@@ -116,6 +116,27 @@ describe.each(['en', 'ko'] as const)('the badge in %s', (locale) => {
     if (locale === 'ko') expect(label).toMatch(/[\uac00-\ud7a3]/);
     expect(b.button().getAttribute('aria-haspopup')).toBe('dialog');
     expect(b.button().getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('pills that differ only in their days share words made once per plural form, and read as if composed directly', () => {
+    // In the order a grid meets them: several counts of each form, each state that shows days.
+    const counts = [245, 0, 1, 2, 17, 1, 0, 730, 44, 245];
+    for (const [state, autoExtend] of [['active', 'on'], ['expiring', 'off'], ['pending', null], ['active', 'not-allowed']] as const) {
+      for (const daysLeft of counts) {
+        const m = { state, daysLeft, autoExtend, roleCount: 4, noSecurityGroup: daysLeft === 17, tone: 'ok', relationshipCount: 2 } as const;
+        const shown = pillText(m);
+        const direct = pillWords(m);
+        expect(shown).toEqual(direct);
+        expect(shown.text).toContain(String(daysLeft));
+        expect(shown.label).toContain(String(daysLeft));
+        expect(shown.text).not.toContain('\u0002');
+      }
+    }
+    // One and two days read differently (plural forms), whichever came first.
+    const one = pillText({ state: 'active', daysLeft: 1, autoExtend: 'off', roleCount: 1, noSecurityGroup: false, tone: 'warn', relationshipCount: 1 });
+    const two = pillText({ state: 'active', daysLeft: 2, autoExtend: 'off', roleCount: 1, noSecurityGroup: false, tone: 'warn', relationshipCount: 1 });
+    expect(one.text).toBe(`${t('pcBadge.state.active')} · ${t('pcBadge.endsIn', t('pcBadge.days', '1').split(' | ')[0]!)}${t('pcBadge.autoOff') ? ` · ${t('pcBadge.autoOff')}` : ''} · ${t('pcBadge.roles', '1').split(' | ')[0]}`);
+    expect(two.text).toContain(t('pcBadge.days', '2').split(' | ').at(-1));
   });
 
   it.each(CASES[locale])('%s: the plain-DOM pill is exactly what the Badge renders closed', (_name, make) => {
