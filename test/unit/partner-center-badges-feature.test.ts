@@ -285,6 +285,22 @@ describe('Partner Center badges from the badge index', () => {
     expect(calls).toEqual(['getBadgeIndex', 'getBadgeIndex', 'getBadges']);
   });
 
+  it('with the index in hand, the badges of rows that arrive are in the page when scan() returns, before any await', async () => {
+    const { grid } = customerList(2);
+    const { api } = indexApi([guid(1), guid(2), guid(3)]);
+    const index = createBadgeIndexSource(api);
+    await index.get('customers');
+    const { f, m } = timed(api, index);
+    stop = () => f.stop();
+    await f.scan();
+    expect(m.live()).toHaveLength(2);
+    // A page of rows arrives; the observer calls scan() in the same task.
+    for (let i = 3; i <= 50; i++) grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(i), name: `Customer ${i}` }).row);
+    void f.scan();
+    expect(m.live()).toHaveLength(50);
+    expect(m.live().every((b) => b.host.isConnected)).toBe(true);
+  });
+
   it('an index still on its way is not waited for: the batch is asked for instead', async () => {
     customerList(20);
     const { api, calls } = indexApi([guid(1)]);

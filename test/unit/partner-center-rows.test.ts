@@ -2,7 +2,7 @@
 // @vitest-environment-options {"url":"https://partner.microsoft.com/dashboard/home"}
 import { afterEach, describe, expect, it } from 'vitest';
 import { BADGE_HOST_TAG, detectPartnerCenterPage, findBadgeTargets, type BadgeTarget, type PartnerCenterPage } from '@/utils/portals/partner-center';
-import { closestAcrossShadow, deepQuerySelectorAll, openShadowRoots } from '@/utils/portals/dom';
+import { closestAcrossShadow, deepQueryGroups, deepQuerySelectorAll, openShadowRoots } from '@/utils/portals/dom';
 import {
   buildRow,
   customerRow,
@@ -85,6 +85,34 @@ describe('dom helpers', () => {
     const button = r.cells.name!.firstElementChild!;
     expect(openShadowRoots(document, BADGE_HOST_TAG)).toEqual([shell.shadowRoot, pageHost.shadowRoot, grid.root, button.shadowRoot]);
     expect(openShadowRoots(grid.host, BADGE_HOST_TAG)).toEqual([grid.root, button.shadowRoot]);
+  });
+
+  it('deepQueryGroups and openShadowRoots skip our hosts, what the page put inside them, and nothing else', () => {
+    const { page: pageRoot } = mountShell(document);
+    const grid = mountGrid(document, pageRoot, ['name']);
+    const rows = [1, 2, 3].map((n) => customerRow(document, 'v2', '', { tenantId: guid(n), name: `C${n}` }));
+    for (const r of rows) grid.body.append(r.row);
+    // Our usual hosts: no light children; rows and link-buttons after them are found as ever.
+    for (const r of rows.slice(0, 2)) {
+      const host = el(document, BADGE_HOST_TAG, { role: 'row', href: '/x' });
+      host.attachShadow({ mode: 'open' }).append(el(document, 'div', { role: 'row', id: 'in-shadow' }));
+      r.cells.name!.prepend(host);
+    }
+    const buttons = rows.map((r) => r.cells.name!.querySelector('[appearance="link"]')!);
+    let [found, links] = deepQueryGroups(document, ['[role="row"]', '[href]'], BADGE_HOST_TAG) as [Element[], Element[]];
+    expect(found.filter((e) => e.id.startsWith('row-'))).toEqual(rows.map((r) => r.row));
+    expect(found.some((e) => e.localName === BADGE_HOST_TAG || e.id === 'in-shadow')).toBe(false);
+    expect(links.filter((e) => e.localName === BADGE_HOST_TAG)).toEqual([]);
+    expect(openShadowRoots(document, BADGE_HOST_TAG)).toEqual(expect.arrayContaining(buttons.map((b) => b.shadowRoot)));
+    // A host the page filled with light children: those, and their shadow roots, count as ours.
+    const stuffed = el(document, BADGE_HOST_TAG, {}, linkButton(document, 'inside', '/dashboard/v2/customers/list'), el(document, 'div', { role: 'row', id: 'in-light' }));
+    rows[2]!.cells.name!.append(stuffed);
+    [found, links] = deepQueryGroups(document, ['[role="row"]', '[href]'], BADGE_HOST_TAG) as [Element[], Element[]];
+    expect(found.some((e) => e.id === 'in-light')).toBe(false);
+    expect(links.some((e) => stuffed.contains(e))).toBe(false);
+    expect(openShadowRoots(document, BADGE_HOST_TAG)).not.toContain(stuffed.firstElementChild!.shadowRoot);
+    expect(openShadowRoots(document, BADGE_HOST_TAG)).toEqual(expect.arrayContaining(buttons.map((b) => b.shadowRoot)));
+    expect(found.filter((e) => e.id.startsWith('row-'))).toEqual(rows.map((r) => r.row));
   });
 
   it('closestAcrossShadow climbs from inside a link-button to its cell and row; detached nodes give null', () => {

@@ -107,7 +107,7 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
    * there): rows from the badge index when there is one, everything else (headers, or rows
    * without an index) fetched in batches of at most BADGE_BATCH customers and relationships.
    */
-  async function models(targets: readonly BadgeTarget[]): Promise<{ pills: Map<string, Pill>; asked: boolean }> {
+  function fromIndex(targets: readonly BadgeTarget[]): { pills: Map<string, Pill>; rest: BadgeTarget[] } {
     const out = new Map<string, Pill>();
     const rest: BadgeTarget[] = [];
     // Only an index that has arrived: while it is on its way, a batch is quicker to ask for.
@@ -123,7 +123,11 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
       if (pill === undefined) rest.push(t);
       else if (pill) out.set(keyOf(t), pill);
     }
-    if (rest.length === 0) return { pills: out, asked: false };
+    return { pills: out, rest };
+  }
+
+  /** Adds to `out` the pills of `rest`, asked for in batches of at most BADGE_BATCH customers and relationships. */
+  async function ask(rest: readonly BadgeTarget[], out: Map<string, Pill>): Promise<void> {
     const tenants = chunks([...new Set(rest.flatMap((t) => (t.kind === 'customer-row' || t.kind === 'customer-header' ? [t.tenantId] : [])))]);
     const relIds = chunks([...new Set(rest.flatMap((t) => (t.kind === 'relationship-row' || t.kind === 'relationship-header' ? [t.relationshipId] : [])))]);
     const batches = await Promise.all(
@@ -135,7 +139,17 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
       for (const [tenantId, model] of Object.entries(batch?.customers ?? {})) out.set(`t:${tenantId}`, model);
       for (const [id, model] of Object.entries(batch?.relationships ?? {})) out.set(`r:${id}`, model);
     }
-    return { pills: out, asked: true };
+  }
+
+  /**
+   * Pills for the targets, computed by the background (the rules and the state model stay
+   * there): rows from the badge index when there is one, everything else (headers, or rows
+   * without an index) fetched in batches.
+   */
+  async function models(targets: readonly BadgeTarget[]): Promise<Map<string, Pill>> {
+    const { pills, rest } = fromIndex(targets);
+    if (rest.length > 0) await ask(rest, pills);
+    return pills;
   }
 
   async function scanOnce(): Promise<void> {
@@ -159,14 +173,13 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     }
     const fresh = targets.filter((t) => !mounted.has(t.anchor));
     if (fresh.length === 0) return;
-    const { pills, asked } = await models(fresh);
-    if (controller.signal.aborted) return;
-    // From the index, the pills are here while the page has not yet laid out the rows that
-    // brought them (the observer calls in the frame the rows arrived): all badges are made
-    // now and go in with the rows, for one layout and no task of our own. After a round trip
-    // the page has moved on: then they are made in slices of at most SLICE_MS, yielding in
-    // between, so that thousands never block the portal in one long task, and go into the
-    // page together at the end, so it lays out once, not per slice.
+    // From the index: no await at all, so the badges go in before this call returns.
+    const { pills, rest } = fromIndex(fresh);
+    const asked = rest.length > 0;
+    if (asked) {
+      await ask(rest, pills);
+      if (controller.signal.aborted) return;
+    }
     const made: BadgeHandle[] = [];
     let sliceStart = clock();
     try {
@@ -214,7 +227,7 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     opts.index?.forget();
     try {
       const current = [...mounted.values()];
-      const { pills } = await models(current.map((m) => m.target));
+      const pills = await models(current.map((m) => m.target));
       if (controller.signal.aborted) return;
       for (const m of current) {
         const model = pills.get(keyOf(m.target));

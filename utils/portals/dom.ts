@@ -104,14 +104,15 @@ function treeScopes(root: DeepRoot, skipTag: string): Array<{ scope: DeepRoot; h
   if (isElement(root) && root.shadowRoot && root.localName !== skipTag) queue.push(root.shadowRoot);
   for (let s = 0; s < queue.length; s++) {
     const scope = queue[s]!;
-    // Whether the scope holds one of our hosts (whose light children are ours too). Elements
-    // come in document order, so while none has been met, no element is inside one.
+    // Whether the scope holds one of our hosts with light children (which count as ours too;
+    // our hosts have none, but a page could put some in). Elements come in document order,
+    // so while no such host has been met, no element is inside one.
     let hosted = false;
     const all = scope.querySelectorAll('*');
     for (let k = 0; k < all.length; k++) {
       const el = all[k]!;
       if (el.localName === skipTag) {
-        hosted = true;
+        if (el.firstElementChild !== null) hosted = true;
         continue;
       }
       const sr = el.shadowRoot;
@@ -135,7 +136,7 @@ export function deepQueryGroups(root: DeepRoot, selectors: readonly string[], sk
       const found = scope.querySelectorAll(selector);
       for (let k = 0; k < found.length; k++) {
         const el = found[k]!;
-        if (!hosted || (el.localName !== skipTag && el.parentElement?.closest(skipTag) == null)) groups[i]!.push(el);
+        if (el.localName !== skipTag && (!hosted || el.parentElement?.closest(skipTag) == null)) groups[i]!.push(el);
       }
     });
   }
