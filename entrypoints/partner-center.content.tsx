@@ -2,6 +2,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { PARTNER_CENTER_MATCHES } from '@/utils/portals/hosts';
 import { detectPartnerCenterPage, findBadgeTargets } from '@/utils/portals/partner-center';
 import { observeDeep } from '@/utils/portals/observe';
+import type { TreeScopes } from '@/utils/portals/dom';
 import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
 import { pagePrompt, type PromptReason } from '@/utils/portals/prompt';
 import { contentApi } from '@/utils/messaging/direct';
@@ -34,7 +35,8 @@ export default defineContentScript({
     let dismissed = false;
     let shownReason: PromptReason | null = null;
 
-    const tick = () => {
+    /** `scopes`: the observer's walk of the page, when it has just made one (passed on, never kept). */
+    const tick = (scopes?: TreeScopes) => {
       if (life.ended()) return;
       try {
         const p = page();
@@ -45,10 +47,10 @@ export default defineContentScript({
         }
         if (wantBadges) {
           badges ??= startPartnerCenterBadges({ api, doc: document, page, mount: mountBadge, index });
-          void badges.scan();
+          void badges.scan(scopes);
         }
         // One prompt, only where the page has something GDAP Lens would badge.
-        const wantPrompt = p !== null && !!prompting && !dismissed && (prompt !== null || findBadgeTargets(document, p).length > 0);
+        const wantPrompt = p !== null && !!prompting && !dismissed && (prompt !== null || findBadgeTargets(document, p, scopes).length > 0);
         if (wantPrompt) {
           const props = {
             reason: prompting as PromptReason,

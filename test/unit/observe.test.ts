@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MANY_ADDED, observeDeep } from '@/utils/portals/observe';
-import { BADGE_HOST_TAG } from '@/utils/portals/dom';
+import { BADGE_HOST_TAG, treeScopes, type TreeScopes } from '@/utils/portals/dom';
 import { customerRow, el, guid, mountGrid, mountShell } from './fixtures/partner-center/build';
 
 /** A scheduler the test drives: frames run only when `frame()` is called. */
@@ -302,5 +302,23 @@ describe('observeDeep', () => {
     await settle();
     expect(onChange).not.toHaveBeenCalled();
     expect(frames.scheduled).toBe(0);
+  });
+  it('hands the caller its walk of the document when it made one (a page of rows), and nothing for a small change', async () => {
+    vi.spyOn(Date, 'now').mockReturnValue(40_000_000);
+    const { page } = mountShell(document);
+    const grid = mountGrid(document, page, ['name']);
+    const onChange = vi.fn();
+    const { frames } = observe(onChange);
+    for (let n = 1; n <= MANY_ADDED + 1; n++) grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(n), name: `C${n}` }).row);
+    await settle();
+    frames.frame();
+    const scopes = onChange.mock.calls[0]![0] as TreeScopes;
+    expect(scopes.map((s) => s.scope)).toEqual(treeScopes(document, BADGE_HOST_TAG).map((s) => s.scope));
+    expect(scopes).toHaveLength(3 + MANY_ADDED + 1 + 1); // document, shell, page, grid, one per link-button
+    grid.body.append(customerRow(document, 'v2', '', { tenantId: guid(99), name: 'C99' }).row);
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(2);
+    expect(onChange.mock.calls[1]![0]).toBeUndefined();
   });
 });

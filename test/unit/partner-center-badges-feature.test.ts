@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLICE_MS, startPartnerCenterBadges, type MountFn } from '@/utils/features/partner-center-badges';
 import { detectPartnerCenterPage } from '@/utils/portals/partner-center';
+import { BADGE_HOST_TAG, treeScopes } from '@/utils/portals/dom';
 import { summarizeCustomer } from '@/utils/gdap/summary';
 import { customerBadgeModel } from '@/utils/portals/badge-model';
 import { decodePill, encodePill, type PillCode } from '@/utils/portals/pill';
@@ -299,6 +300,25 @@ describe('Partner Center badges from the badge index', () => {
     void f.scan();
     expect(m.live()).toHaveLength(50);
     expect(m.live().every((b) => b.host.isConnected)).toBe(true);
+  });
+
+  it("takes the observer's walk of the page for its first pass, not for later ones", async () => {
+    const { grid } = customerList(5);
+    const { api } = indexApi([guid(1)]);
+    const index = createBadgeIndexSource(api);
+    await index.get('customers');
+    // A walk made before the grid's rows had their shadow roots... stood in for by one without the grid.
+    const stale = treeScopes(document, BADGE_HOST_TAG).filter((s) => s.scope !== grid.root);
+    const { f, m } = timed(api, index);
+    stop = () => f.stop();
+    await f.scan();
+    for (const b of m.live()) b.host.remove();
+    // The rows' badges are gone; a scan with the given walk does not see the grid's rows...
+    await f.scan(stale);
+    expect(m.live().filter((b) => b.host.isConnected)).toHaveLength(0);
+    // ...and the next one, walking itself, badges them again.
+    await f.scan();
+    expect(m.live().filter((b) => b.host.isConnected)).toHaveLength(5);
   });
 
   it('an index still on its way is not waited for: the batch is asked for instead', async () => {

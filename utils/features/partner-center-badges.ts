@@ -9,6 +9,7 @@
 import type { Api } from '../messaging/client';
 import { BADGE_BATCH } from '../messaging/protocol';
 import type { BadgeDetails } from '../portals/badge-model';
+import type { TreeScopes } from '../portals/dom';
 import { findBadgeTargets, type BadgeTarget, type PartnerCenterPage } from '../portals/partner-center';
 import type { Pill } from '../portals/pill';
 import type { BadgeIndexSource } from './badge-index';
@@ -73,8 +74,11 @@ function chunks<T>(items: readonly T[]): T[][] {
 export interface PartnerCenterBadges {
   /** Re-reads every badge's data (the background reported a change). */
   refresh(): Promise<void>;
-  /** Looks for new targets now (also called by the observer). */
-  scan(): Promise<void>;
+  /**
+   * Looks for new targets now (also called by the observer, with the document's tree scopes
+   * when it has just walked them: the page is then not walked again).
+   */
+  scan(scopes?: TreeScopes): Promise<void>;
   stop(): void;
 }
 
@@ -152,9 +156,9 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     return pills;
   }
 
-  async function scanOnce(): Promise<void> {
+  async function scanOnce(scopes?: TreeScopes): Promise<void> {
     const page = opts.page();
-    const targets = page ? findBadgeTargets(opts.doc, page) : [];
+    const targets = page ? findBadgeTargets(opts.doc, page, scopes) : [];
     const wanted = new Set(targets.map((t) => t.anchor));
     // Badges whose row left the page, whose anchor now shows something else, or that the
     // portal wiped out while re-rendering the anchor (e.g. setting a header's text), go.
@@ -202,7 +206,7 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     }
   }
 
-  async function scan(): Promise<void> {
+  async function scan(scopes?: TreeScopes): Promise<void> {
     if (controller.signal.aborted) return;
     if (scanning) {
       again = true;
@@ -210,9 +214,12 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     }
     scanning = (async () => {
       try {
+        // The observer's walk is the page as it is now: good for the first pass only.
+        let walked = scopes;
         do {
           again = false;
-          await scanOnce();
+          await scanOnce(walked);
+          walked = undefined;
         } while (again && !controller.signal.aborted);
       } catch {
         // The background is restarting or the page changed under us: the next change retries.

@@ -93,12 +93,18 @@ export function deepQuerySelectorAll(root: DeepRoot, selector: string, options: 
 }
 
 /**
+ * The tree scopes below a root as one walk found them (see {@link treeScopes}): valid until
+ * the DOM changes, so only to be handed on within the same synchronous run.
+ */
+export type TreeScopes = ReadonlyArray<{ scope: DeepRoot; hosted: boolean }>;
+
+/**
  * `root` and every open shadow root below it, outermost first, except those of hosts named
  * `skipTag` (our own UI) and of hosts inside them: each tree scope is asked natively
  * (`querySelectorAll`), several times faster than walking a grid of thousands of rows
  * element by element.
  */
-function treeScopes(root: DeepRoot, skipTag: string): Array<{ scope: DeepRoot; hosted: boolean }> {
+export function treeScopes(root: DeepRoot, skipTag: string): TreeScopes {
   const scopes: Array<{ scope: DeepRoot; hosted: boolean }> = [];
   const queue: DeepRoot[] = [root];
   if (isElement(root) && root.shadowRoot && root.localName !== skipTag) queue.push(root.shadowRoot);
@@ -127,11 +133,17 @@ function treeScopes(root: DeepRoot, skipTag: string): Array<{ scope: DeepRoot; h
  * For each selector, every element below `root` that matches it, through all open shadow
  * roots except those of hosts named `skipTag` (our own UI, whose light children are skipped
  * too). Scopes come outermost first, each in document order, so the order is not the
- * rendered order across scopes: for that, use {@link deepQuerySelectorAll}.
+ * rendered order across scopes: for that, use {@link deepQuerySelectorAll}. `scopes`: those of
+ * `root` if a walk just found them (the observer's), else walked here.
  */
-export function deepQueryGroups(root: DeepRoot, selectors: readonly string[], skipTag: string): Element[][] {
+export function deepQueryGroups(
+  root: DeepRoot,
+  selectors: readonly string[],
+  skipTag: string,
+  scopes: TreeScopes = treeScopes(root, skipTag),
+): Element[][] {
   const groups: Element[][] = selectors.map(() => []);
-  for (const { scope, hosted } of treeScopes(root, skipTag)) {
+  for (const { scope, hosted } of scopes) {
     selectors.forEach((selector, i) => {
       const found = scope.querySelectorAll(selector);
       for (let k = 0; k < found.length; k++) {

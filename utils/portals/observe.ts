@@ -7,7 +7,7 @@
  * are coalesced into one callback per animation frame. Changes made only inside our own UI hosts
  * (badges) are ignored, so rendering badges from the callback does not loop.
  */
-import { BADGE_HOST_TAG, closestAcrossShadow, openShadowRoots } from './dom';
+import { BADGE_HOST_TAG, closestAcrossShadow, isShadowRoot, openShadowRoots, treeScopes, type TreeScopes } from './dom';
 
 export interface ObserveDeepOptions {
   signal?: AbortSignal;
@@ -50,7 +50,12 @@ function defaultSchedule(run: () => void): () => void {
   return () => clearTimeout(id);
 }
 
-export function observeDeep(root: Document, onChange: () => void, options: ObserveDeepOptions = {}): DeepObservation {
+/**
+ * Calls `onChange` after changes to `root` or any open shadow root below it, with the
+ * document's tree scopes when it has just walked them all (see {@link TreeScopes}: to be
+ * used within that call only).
+ */
+export function observeDeep(root: Document, onChange: (scopes?: TreeScopes) => void, options: ObserveDeepOptions = {}): DeepObservation {
   const { signal } = options;
   const ignore = options.ignore ?? BADGE_HOST_TAG;
   const schedule = options.schedule ?? defaultSchedule;
@@ -89,23 +94,26 @@ export function observeDeep(root: Document, onChange: () => void, options: Obser
   const flush = () => {
     cancel = null;
     if (stopped) return;
-    // The caller first (badges for what just arrived), then the bookkeeping: the caller reads
-    // the page as it is now, and changes from here on reach the roots watched below.
+    const now = Date.now();
+    const nodes = added;
+    added = [];
+    // Now and then, or for a page of new rows, the whole document is walked for shadow roots
+    // first, and the caller gets the walk (it reads the same page, and need not walk it
+    // again); otherwise the caller first (badges for what just arrived), then a walk below
+    // each new element. Either way, changes from here on reach the roots they hold.
+    let scopes: TreeScopes | undefined;
+    if (now - lastFullScan >= FULL_SCAN_MS || nodes.length > MANY_ADDED) {
+      lastFullScan = now;
+      scopes = treeScopes(root, ignore);
+      for (const { scope } of scopes) if (isShadowRoot(scope)) watch(scope);
+    }
     try {
-      onChange();
+      onChange(scopes);
     } catch {
       // The caller's failure is not the page's problem, and must not stop observing.
     }
     if (stopped) return;
-    const now = Date.now();
-    const nodes = added;
-    added = [];
-    if (now - lastFullScan >= FULL_SCAN_MS || nodes.length > MANY_ADDED) {
-      lastFullScan = now;
-      watchBelow(root);
-    } else {
-      for (const n of nodes) if (n.isConnected) watchBelow(n);
-    }
+    if (!scopes) for (const n of nodes) if (n.isConnected) watchBelow(n);
     lastFlush = Date.now();
   };
 

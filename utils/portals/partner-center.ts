@@ -4,7 +4,7 @@
  * join this module as the badges arrive; a Partner Center redesign is a fix here.
  */
 import { GUID_SOURCE } from '../ids';
-import { BADGE_HOST_TAG, closestAcrossShadow, deepQueryGroups, isShadowRoot } from './dom';
+import { BADGE_HOST_TAG, closestAcrossShadow, deepQueryGroups, isShadowRoot, type TreeScopes } from './dom';
 
 export type PartnerCenterPage =
   | { kind: 'customer-list' }
@@ -103,24 +103,25 @@ interface RowInfo {
 
 /**
  * The elements GDAP Lens badges on `page`, in page order (header first). Never throws:
- * a page that does not look as expected yields [].
+ * a page that does not look as expected yields []. `scopes`: the document's tree scopes if
+ * the observer just walked them (skipping our badge hosts), so the page is walked once.
  */
-export function findBadgeTargets(root: Document, page: PartnerCenterPage): BadgeTarget[] {
+export function findBadgeTargets(root: Document, page: PartnerCenterPage, scopes?: TreeScopes): BadgeTarget[] {
   try {
-    return collectTargets(root, page);
+    return collectTargets(root, page, scopes);
   } catch {
     return [];
   }
 }
 
-function collectTargets(root: Document, page: PartnerCenterPage): BadgeTarget[] {
+function collectTargets(root: Document, page: PartnerCenterPage, scopes: TreeScopes | undefined): BadgeTarget[] {
   const base = baseUrlOf(root);
   const out: BadgeTarget[] = [];
 
   const headed = page.kind === 'customer' || page.kind === 'customer-relationships' || page.kind === 'relationship';
   // One walk of the page for all that is looked for: the heading, rows and links.
   const selectors = page.kind === 'customer' ? [HEADER_SELECTOR] : headed ? [HEADER_SELECTOR, ROW_SELECTOR, LINK_SELECTOR] : [ROW_SELECTOR, LINK_SELECTOR];
-  const groups = deepQueryGroups(root, selectors, BADGE_HOST_TAG);
+  const groups = deepQueryGroups(root, selectors, BADGE_HOST_TAG, scopes);
   if (headed) {
     // The outermost first heading.
     const h1 = groups.shift()![0];
