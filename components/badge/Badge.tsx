@@ -86,14 +86,8 @@ export function pillWords(m: Pill, shown?: string): PillText {
  * while closed (a unit test holds the two together), so that a grid's thousand badges are
  * plain DOM until someone points at one; then Preact hydrates that one in place. Two
  * elements and a text: each node more is paid a thousand times, in building and in layout.
+ * This is its fixed part, what every closed pill shares; {@link fillPill} writes the rest.
  */
-export function pillElement(doc: Document, p: PillText): HTMLElement {
-  const root = pillSkeleton(doc);
-  fillPill(root, p);
-  return root;
-}
-
-/** The pill's fixed part: what every closed pill shares. */
 export function pillSkeleton(doc: Document): HTMLElement {
   const root = doc.createElement('span');
   root.className = 'b';

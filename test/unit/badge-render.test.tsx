@@ -2,7 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mountBadge, type MountedBadge } from '@/components/badge/mount';
 import { h, render } from 'preact';
-import { Badge, pillElement, pillText, pillWords, type BadgeProps } from '@/components/badge/Badge';
+import { Badge, fillPill, pillSkeleton, pillText, pillWords, type BadgeProps } from '@/components/badge/Badge';
 import { BADGE_CSS } from '@/components/badge/styles';
 import { badgeDetails, customerBadgeModel, relationshipBadgeModel, type BadgeDetails, type BadgeModel } from '@/utils/portals/badge-model';
 import type { RelationshipView } from '@/utils/messaging/protocol';
@@ -145,7 +145,9 @@ describe.each(['en', 'ko'] as const)('the badge in %s', (locale) => {
     const fromPreact = document.createElement('span');
     render(h(Badge, { model, loadDetails: async () => null }), fromPreact);
     const plain = document.createElement('span');
-    plain.append(pillElement(document, pillText(model)));
+    const pill = pillSkeleton(document);
+    fillPill(pill, pillText(model));
+    plain.append(pill);
     expect(plain.innerHTML).toBe(fromPreact.innerHTML);
     expect(plain.innerHTML).toContain('aria-label=');
     render(null, fromPreact);

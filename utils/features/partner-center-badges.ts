@@ -107,9 +107,8 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
   });
 
   /**
-   * Pills for the targets, computed by the background (the rules and the state model stay
-   * there): rows from the badge index when there is one, everything else (headers, or rows
-   * without an index) fetched in batches of at most BADGE_BATCH customers and relationships.
+   * The pills the badge index holds, at once (only an index that has arrived); `rest` are
+   * the targets it cannot answer (headers, or rows while there is no index).
    */
   function fromIndex(targets: readonly BadgeTarget[]): { pills: Map<string, Pill>; rest: BadgeTarget[] } {
     const out = new Map<string, Pill>();
@@ -177,7 +176,11 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     }
     const fresh = targets.filter((t) => !mounted.has(t.anchor));
     if (fresh.length === 0) return;
-    // From the index: no await at all, so the badges go in before this call returns.
+    // From the index nothing is awaited: the badges go in before this call returns, in the
+    // observer's callback, before the page lays out the rows that brought them (one layout,
+    // no task of our own). After a round trip the page has moved on: then they are made in
+    // slices of at most SLICE_MS, yielding in between, so that thousands never block the
+    // portal in one long task, and go into the page together at the end (one layout).
     const { pills, rest } = fromIndex(fresh);
     const asked = rest.length > 0;
     if (asked) {
