@@ -67,6 +67,10 @@ export const OBSERVER_SCRIPT = `(() => {
     // The moment the mutations were done: what this callback then spends is the bench's own cost.
     const at = performance.now();
     for (const r of records) {
+      // Badges go into elements (cells, rows, headings), never at the top of a shadow root:
+      // what is added there (each of a thousand link-buttons drawing its own shadow content
+      // as its row goes in) is skipped unread. Hosts still waiting to render are checked below.
+      if (r.target.nodeType === 11) continue;
       // Many nodes at once (a page of rows): one query of their parent, not one per node, so
       // that the bench's own cost does not delay the page's other observers (the extension's).
       if (r.addedNodes.length > 8) {
