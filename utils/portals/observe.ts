@@ -13,7 +13,7 @@ export interface ObserveDeepOptions {
   signal?: AbortSignal;
   /** Tag name of our own UI hosts, whose inner changes never count. Defaults to the badge host. */
   ignore?: string;
-  /** Schedules the coalesced callback and returns a cancel function. Defaults to requestAnimationFrame (setTimeout 16 ms without it). */
+  /** Schedules the coalesced callback and returns a cancel function. Defaults to requestAnimationFrame. */
   schedule?: (run: () => void) => () => void;
   /**
    * A change this long (ms) after the last callback is handled at once, not at the next
@@ -42,12 +42,8 @@ const FULL_SCAN_MS = 1000;
 export const MANY_ADDED = 32;
 
 function defaultSchedule(run: () => void): () => void {
-  if (typeof requestAnimationFrame === 'function') {
-    const id = requestAnimationFrame(() => run());
-    return () => cancelAnimationFrame(id);
-  }
-  const id = setTimeout(run, 16);
-  return () => clearTimeout(id);
+  const id = requestAnimationFrame(() => run());
+  return () => cancelAnimationFrame(id);
 }
 
 /**
