@@ -62,8 +62,11 @@ interface Mounted {
   badge: BadgeHandle;
 }
 
-const keyOf = (t: BadgeTarget): string =>
-  t.kind === 'customer-row' || t.kind === 'customer-header' ? `t:${t.tenantId}` : `r:${t.relationshipId}`;
+/** The badge's key: its customer, or its relationship. */
+const idOf = (t: BadgeTarget): { tenantId: string } | { relationshipId: string } =>
+  'relationshipId' in t ? { relationshipId: t.relationshipId } : { tenantId: t.tenantId };
+
+const keyOf = (t: BadgeTarget): string => ('relationshipId' in t ? `r:${t.relationshipId}` : `t:${t.tenantId}`);
 
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -92,10 +95,7 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
 
   const callbacks = (t: BadgeTarget): BadgeCallbacks => ({
     loadDetails: async () =>
-      (await opts.api.send(
-        'getBadgeDetails',
-        t.kind === 'customer-row' || t.kind === 'customer-header' ? { tenantId: t.tenantId } : { relationshipId: t.relationshipId },
-      )) ?? null,
+      (await opts.api.send('getBadgeDetails', idOf(t))) ?? null,
     onEnableAutoExtend: async (id) => {
       try {
         const r = await opts.api.send('setAutoExtend', { id, on: true });
@@ -107,32 +107,23 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
   });
 
   /**
-   * The pills the badge index holds, at once (only an index that has arrived); `rest` are
-   * the targets it cannot answer (headers, or rows while there is no index).
+   * Each target's pill from the badge index, at once (only an index that has arrived): null
+   * for no badge, undefined where the index cannot answer (headers, or rows while there is
+   * no index).
    */
-  function fromIndex(targets: readonly BadgeTarget[]): { pills: Map<string, Pill>; rest: BadgeTarget[] } {
-    const out = new Map<string, Pill>();
-    const rest: BadgeTarget[] = [];
+  function fromIndex(targets: readonly BadgeTarget[]): Array<Pill | null | undefined> {
     // Only an index that has arrived: while it is on its way, a batch is quicker to ask for.
     const customers = targets.some((t) => t.kind === 'customer-row') ? opts.index?.ready('customers') : null;
     const relationships = targets.some((t) => t.kind === 'relationship-row') ? opts.index?.ready('relationships') : null;
-    for (const t of targets) {
-      const pill =
-        t.kind === 'customer-row' && customers
-          ? customers.pill(t.tenantId)
-          : t.kind === 'relationship-row' && relationships
-            ? relationships.pill(t.relationshipId)
-            : undefined;
-      if (pill === undefined) rest.push(t);
-      else if (pill) out.set(keyOf(t), pill);
-    }
-    return { pills: out, rest };
+    return targets.map((t) =>
+      t.kind === 'customer-row' ? customers?.pill(t.tenantId) : t.kind === 'relationship-row' ? relationships?.pill(t.relationshipId) : undefined,
+    );
   }
 
   /** Adds to `out` the pills of `rest`, asked for in batches of at most BADGE_BATCH customers and relationships. */
   async function ask(rest: readonly BadgeTarget[], out: Map<string, Pill>): Promise<void> {
-    const tenants = chunks([...new Set(rest.flatMap((t) => (t.kind === 'customer-row' || t.kind === 'customer-header' ? [t.tenantId] : [])))]);
-    const relIds = chunks([...new Set(rest.flatMap((t) => (t.kind === 'relationship-row' || t.kind === 'relationship-header' ? [t.relationshipId] : [])))]);
+    const tenants = chunks([...new Set(rest.flatMap((t) => ('relationshipId' in t ? [] : [t.tenantId])))]);
+    const relIds = chunks([...new Set(rest.flatMap((t) => ('relationshipId' in t ? [t.relationshipId] : [])))]);
     const batches = await Promise.all(
       Array.from({ length: Math.max(tenants.length, relIds.length) }, (_, i) =>
         opts.api.send('getBadges', { tenantIds: tenants[i] ?? [], relationshipIds: relIds[i] ?? [] }),
@@ -145,14 +136,16 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
   }
 
   /**
-   * Pills for the targets, computed by the background (the rules and the state model stay
-   * there): rows from the badge index when there is one, everything else (headers, or rows
-   * without an index) fetched in batches.
+   * Fills in `pills` (see {@link fromIndex}) where the index could not answer, asked of the
+   * background in batches (the rules and the state model stay there); null where it has none.
    */
-  async function models(targets: readonly BadgeTarget[]): Promise<Map<string, Pill>> {
-    const { pills, rest } = fromIndex(targets);
-    if (rest.length > 0) await ask(rest, pills);
-    return pills;
+  async function fill(targets: readonly BadgeTarget[], pills: Array<Pill | null | undefined>): Promise<void> {
+    const rest = targets.filter((_, i) => pills[i] === undefined);
+    const got = new Map<string, Pill>();
+    await ask(rest, got);
+    targets.forEach((t, i) => {
+      pills[i] ??= got.get(keyOf(t)) ?? null;
+    });
   }
 
   async function scanOnce(scopes?: TreeScopes): Promise<void> {
@@ -181,26 +174,27 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     // no task of our own). After a round trip the page has moved on: then they are made in
     // slices of at most SLICE_MS, yielding in between, so that thousands never block the
     // portal in one long task, and go into the page together at the end (one layout).
-    const { pills, rest } = fromIndex(fresh);
-    const asked = rest.length > 0;
+    const pills = fromIndex(fresh);
+    const asked = pills.includes(undefined);
     if (asked) {
-      await ask(rest, pills);
+      await fill(fresh, pills);
       if (controller.signal.aborted) return;
     }
     const made: BadgeHandle[] = [];
     let sliceStart = clock();
     try {
-      for (const t of fresh) {
+      for (let i = 0; i < fresh.length; i++) {
+        const t = fresh[i]!;
         if (asked && clock() - sliceStart >= SLICE_MS) {
           await yieldToPage();
           if (controller.signal.aborted) return;
           sliceStart = clock();
         }
-        const model = pills.get(keyOf(t));
+        const model = pills[i];
         // A relationship the cache does not know yet gets no badge (nothing wrong is shown).
-        if (!model || mounted.has(t.anchor) || !t.anchor.isConnected) continue;
-        const key = t.kind === 'customer-row' || t.kind === 'customer-header' ? { tenantId: t.tenantId } : { relationshipId: t.relationshipId };
-        const badge = opts.mount(t.anchor, key, { model, ...callbacks(t) }, { deferPlace: true });
+        // Without a wait, the anchors are those just found in the page.
+        if (!model || mounted.has(t.anchor) || (asked && !t.anchor.isConnected)) continue;
+        const badge = opts.mount(t.anchor, idOf(t), { model, ...callbacks(t) }, { deferPlace: true });
         mounted.set(t.anchor, { target: t, badge });
         made.push(badge);
       }
@@ -237,12 +231,14 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
     opts.index?.forget();
     try {
       const current = [...mounted.values()];
-      const pills = await models(current.map((m) => m.target));
+      const targets = current.map((m) => m.target);
+      const pills = fromIndex(targets);
+      await fill(targets, pills);
       if (controller.signal.aborted) return;
-      for (const m of current) {
-        const model = pills.get(keyOf(m.target));
+      current.forEach((m, i) => {
+        const model = pills[i];
         if (model) m.badge.update(model);
-      }
+      });
     } catch {
       // Keep what is shown; the next change retries.
     }
