@@ -61,7 +61,7 @@ export interface HostSpec<P> {
   addStyles(root: ShadowRoot): void;
   component: ComponentType<P>;
   display: 'inline-block' | 'block';
-  /** Sets the fixed attributes; runs once, before the host is placed. */
+  /** Sets the fixed attributes; runs once, before the host is placed (with `dormant`, once on the host every host is copied from). */
   init(host: HTMLElement): void;
   /** Refreshes the attributes that follow the props; runs on every render. */
   attributes?(host: HTMLElement, props: P): void;
@@ -94,15 +94,18 @@ const sleeping = new WeakMap<EventTarget, { wake(): void }>();
  * is still on its way down, it has them by the time the event bubbles back up through it.
  */
 const WAKING = ['mouseover', 'pointerdown', 'mousedown', 'touchstart', 'focusin', 'click', 'keydown'];
-const listening = new WeakSet<Window>();
+const listening = new WeakSet<Document>();
 
 /**
- * One capturing listener per window for all sleeping hosts: it runs before the event reaches
- * the host, so the component it wakes (hydrated in place, keeping focus) handles that event.
+ * One capturing listener per window (per document: a grid's thousand hosts need not ask
+ * for its window) for all sleeping hosts: it runs before the event reaches the host, so the
+ * component it wakes (hydrated in place, keeping focus) handles that event.
  */
-function listenForUse(win: Window): void {
-  if (listening.has(win)) return;
-  listening.add(win);
+function listenForUse(doc: Document): void {
+  if (listening.has(doc)) return;
+  listening.add(doc);
+  const win = doc.defaultView;
+  if (!win) return;
   const wake = (e: Event) => {
     for (const node of e.composedPath()) {
       const mount = sleeping.get(node);
@@ -112,21 +115,18 @@ function listenForUse(win: Window): void {
   for (const type of WAKING) win.addEventListener(type, wake, { capture: true, passive: true });
 }
 
-/** Empty hosts with their display set, one per display: copying a host's parsed style is cheaper than parsing it for each of a grid's thousand. */
-const bareHosts = new Map<string, HTMLElement>();
+/** An empty host with its display set. */
 function bareHost(display: HostSpec<unknown>['display']): HTMLElement {
-  let proto = bareHosts.get(display);
-  if (!proto || proto.ownerDocument !== document) {
-    proto = document.createElement(HOST_TAG);
-    proto.style.setProperty('display', display);
-    bareHosts.set(display, proto);
-  }
-  return proto.cloneNode(false) as HTMLElement;
+  const host = document.createElement(HOST_TAG);
+  host.style.setProperty('display', display);
+  return host;
 }
 
 /**
- * For a dormant spec, a whole host to clone: its display, a shadow root (clonable) and the
- * container holding the fixed part. One native copy then stands for a dozen calls per host.
+ * For a dormant spec, a whole host to clone: its display and fixed attributes, a shadow root
+ * (clonable) and the container holding the fixed part. One native copy then stands for a
+ * dozen calls per host. The styles are put in too, which makes the shared sheet now; copies
+ * do not take them along (adopted sheets are not copied), each gets them when mounted.
  */
 const prototypes = new WeakMap<HostSpec<never>, HTMLElement>();
 function prototypeHost<P>(spec: HostSpec<P>, dormant: Dormant<P>): HTMLElement {
@@ -134,8 +134,10 @@ function prototypeHost<P>(spec: HostSpec<P>, dormant: Dormant<P>): HTMLElement {
   let proto = prototypes.get(key);
   if (!proto || proto.ownerDocument !== document) {
     proto = bareHost(spec.display);
+    spec.init(proto);
     const root = proto.attachShadow({ mode: 'open', clonable: true } as ShadowRootInit);
     root.appendChild(containerFor(spec.display)).append(dormant.build(document));
+    spec.addStyles(root);
     prototypes.set(key, proto);
   }
   return proto;
@@ -170,7 +172,7 @@ class ShadowHost<P> implements MountedHost<P> {
     } else host = bareHost(spec.display);
     this.host = host;
     try {
-      spec.init(host);
+      if (!dormant) spec.init(host);
       if (!root || !this.#container) {
         root ??= host.attachShadow({ mode: 'open' });
         root.replaceChildren();
@@ -180,8 +182,7 @@ class ShadowHost<P> implements MountedHost<P> {
       spec.addStyles(root);
       if (this.#awake) this.#listen();
       else {
-        const win = document.defaultView;
-        if (win) listenForUse(win);
+        listenForUse(document);
         sleeping.set(host, this);
       }
       this.#draw();
