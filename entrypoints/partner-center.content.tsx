@@ -8,7 +8,7 @@ import { pagePrompt, type PromptReason } from '@/utils/portals/prompt';
 import { contentApi } from '@/utils/messaging/direct';
 import { startPartnerCenterBadges, type PartnerCenterBadges } from '@/utils/features/partner-center-badges';
 import { createBadgeIndexSource, indexKindOf } from '@/utils/features/badge-index';
-import { mountBadge } from '@/components/badge/mount';
+import { mountBadge, prepareBadges } from '@/components/badge/mount';
 import { mountSignedOutPrompt } from '@/components/SignedOutPrompt';
 
 const REFRESH_MS = 60 * 60_000;
@@ -23,10 +23,17 @@ export default defineContentScript({
     let url = location.href;
     const page = () => detectPartnerCenterPage(url);
     const index = createBadgeIndexSource(api);
-    // Asked for now, while the portal is still fetching its rows.
+    // Asked for now, while the portal is still fetching its rows; the badges are got ready
+    // as soon as it arrives, so that the rows find their words made.
+    const prepared = new WeakSet<object>();
     const prefetch = () => {
       const kind = indexKindOf(page());
-      if (kind) void index.get(kind);
+      if (!kind) return;
+      void index.get(kind).then((lookup) => {
+        if (!lookup || prepared.has(lookup) || life.ended()) return;
+        prepared.add(lookup);
+        void prepareBadges(lookup.pills(), life.ended);
+      });
     };
     /** undefined until the background answered; then why to prompt instead of badging (null: badges). */
     let prompting: PromptReason | null | undefined;

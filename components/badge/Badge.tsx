@@ -55,19 +55,26 @@ export interface PillText {
 }
 
 /**
+ * What tells pills' words apart, but for the number of days: pills of one kind show the same
+ * words, made once per plural form of the days with a mark where the number goes.
+ */
+export function wordsKind(m: Pill): string {
+  const d = m.daysLeft;
+  const form = d === null ? 'n' : d === 0 || d === 1 ? d : 2;
+  return `${m.state}|${form}|${m.autoExtend}|${m.roleCount}|${m.noSecurityGroup}|${m.tone}|${m.relationshipCount}`;
+}
+
+/**
  * The pill's words, made once per distinct pill on a page (a grid repeats them a lot). Pills
- * that differ only in their days share their words, made once per plural form of the days
- * with a mark where the number goes: a grid of a thousand shows hundreds of day counts.
+ * that differ only in their days share their words (see {@link wordsKind}): a grid of a
+ * thousand shows hundreds of day counts.
  */
 export function pillText(m: Pill): PillText {
-  const key = `${m.state}|${m.daysLeft}|${m.autoExtend}|${m.roleCount}|${m.noSecurityGroup}|${m.tone}|${m.relationshipCount}`;
-  return fromTexts(`pill:${key}`, () => {
-    const d = m.daysLeft;
-    if (d === null) return pillWords(m);
-    const form = d === 0 || d === 1 ? d : 2;
-    const words = fromTexts(`pill:${m.state}|${form}d|${m.autoExtend}|${m.roleCount}|${m.noSecurityGroup}|${m.tone}|${m.relationshipCount}`, () =>
-      pillWords(m, DAYS),
-    );
+  const kind = wordsKind(m);
+  const d = m.daysLeft;
+  if (d === null) return fromTexts(`pill:${kind}`, () => pillWords(m));
+  return fromTexts(`pill:${kind}|${d}`, () => {
+    const words = fromTexts(`pill:${kind}`, () => pillWords(m, DAYS));
     const n = String(d);
     return { tone: words.tone, label: words.label.replaceAll(DAYS, n), text: words.text.replaceAll(DAYS, n) };
   });

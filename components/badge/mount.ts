@@ -1,5 +1,6 @@
+import type { Pill } from '@/utils/portals/pill';
 import { mountShadowHost, styleAdopter, type HostSpec, type MountedHost } from '../shadow-host';
-import { Badge, fillPill, pillSkeleton, pillText, type BadgeProps } from './Badge';
+import { Badge, fillPill, pillSkeleton, pillText, wordsKind, type BadgeProps } from './Badge';
 import { BADGE_CSS } from './styles';
 
 export type BadgeKey = { tenantId: string } | { relationshipId: string };
@@ -97,4 +98,36 @@ class BadgeMount implements MountedBadge {
  */
 export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps, options: MountOptions = {}): MountedBadge {
   return new BadgeMount(anchor, key, props, !!options.deferPlace);
+}
+
+/** The longest stretch of getting ready before the page gets the main thread back. */
+const PREPARE_SLICE_MS = 4;
+
+/**
+ * Gets badges ready before a grid's rows arrive, while the page is still waiting for them:
+ * makes the words of each kind of pill (see {@link wordsKind}) among `pills` (a partner's
+ * thousands of customers show a few hundred kinds). In slices of a few milliseconds, so
+ * that the page never waits long; stops when `stop()` says so. Rows that come first make
+ * their own words. Never throws.
+ */
+export async function prepareBadges(pills: Iterable<Pill>, stop: () => boolean = () => false): Promise<void> {
+  const kinds = new Set<string>();
+  let n = 0;
+  let sliceEnd = performance.now() + PREPARE_SLICE_MS;
+  try {
+    for (const pill of pills) {
+      const kind = wordsKind(pill);
+      if (!kinds.has(kind)) {
+        kinds.add(kind);
+        pillText(pill);
+      }
+      if (++n % 64 === 0 && performance.now() > sliceEnd) {
+        await new Promise((resolve) => setTimeout(resolve));
+        if (stop()) return;
+        sliceEnd = performance.now() + PREPARE_SLICE_MS;
+      }
+    }
+  } catch {
+    // What is not ready is made as badges need it.
+  }
 }

@@ -1,6 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mountBadge, type MountedBadge } from '@/components/badge/mount';
+import { mountBadge, prepareBadges, type MountedBadge } from '@/components/badge/mount';
+import { fakeBrowser } from 'wxt/testing';
+import { forgetTexts } from '@/components/text';
+import type { Pill } from '@/utils/portals/pill';
 import { h, render } from 'preact';
 import { Badge, fillPill, pillSkeleton, pillText, pillWords, type BadgeProps } from '@/components/badge/Badge';
 import { BADGE_CSS } from '@/components/badge/styles';
@@ -393,6 +396,67 @@ describe.each(['en', 'ko'] as const)('the badge in %s', (locale) => {
 describe('mountBadge', () => {
   beforeAll(async () => {
     await useLocale('en');
+  });
+
+  describe('prepareBadges', () => {
+    const pill = (state: Pill['state'], daysLeft: number | null, roleCount: number): Pill => ({
+      state,
+      daysLeft,
+      autoExtend: daysLeft === null ? null : 'off',
+      roleCount,
+      noSecurityGroup: false,
+      tone: state === 'expiring' ? 'warn' : 'ok',
+      relationshipCount: 1,
+    });
+    /** How many times the browser is asked for a message while `run` runs. */
+    const asks = async (run: () => unknown) => {
+      const spy = vi.spyOn(fakeBrowser.i18n, 'getMessage');
+      await run();
+      const n = spy.mock.calls.length;
+      spy.mockRestore();
+      return n;
+    };
+    // Three kinds of pill; the grid then shows other day counts of the same kinds.
+    const index = [pill('active', 200, 3), pill('expiring', 12, 1), pill('none', null, 0)];
+    const rows = [pill('active', 345, 3), pill('active', 99, 3), pill('expiring', 29, 1), pill('none', null, 0)];
+
+    it('makes the words of each kind in the index before the rows arrive: the rows then ask the browser for none', async () => {
+      forgetTexts();
+      expect(await asks(() => rows.forEach((p) => pillText(p)))).toBeGreaterThan(0);
+      forgetTexts();
+      expect(await asks(() => prepareBadges(index))).toBeGreaterThan(0);
+      expect(await asks(() => rows.forEach((p) => pillText(p)))).toBe(0);
+      // And the words are those composed directly.
+      for (const p of rows) expect(pillText(p)).toEqual(pillWords(p));
+    });
+
+    it('works in slices, giving the page its turn, and stops when told to', async () => {
+      // Each read of the clock is 10 ms later: every check finds the slice used up.
+      let now = 0;
+      vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
+      let taken = 0;
+      function* many() {
+        for (let i = 0; i < 200; i++) {
+          taken++;
+          yield pill('active', 100 + i, i);
+        }
+      }
+      let asked = 0;
+      const turns = vi.spyOn(globalThis, 'setTimeout');
+      await prepareBadges(many(), () => ++asked > 1);
+      // One turn given to the page after each slice of 64; told to stop at the second.
+      expect(turns).toHaveBeenCalledTimes(2);
+      expect(asked).toBe(2);
+      expect(taken).toBe(128);
+      vi.restoreAllMocks();
+      taken = 0;
+      await prepareBadges(many());
+      expect(taken).toBe(200);
+    });
+
+    it('never throws: a pill that cannot be read ends the work quietly', async () => {
+      await expect(prepareBadges([null as unknown as Pill, pill('active', 3, 1)])).resolves.toBeUndefined();
+    });
   });
 
   it('update() re-renders and refreshes the attributes; remove() detaches', async () => {

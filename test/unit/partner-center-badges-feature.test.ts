@@ -373,6 +373,9 @@ describe('the badge index source', () => {
     const relationships = await source.get('relationships');
     expect(relationships?.pill('Rel-A')?.state).toBe('pending');
     expect(relationships?.pill('rel-a')).toBeNull(); // relationship ids are exact
+    // Every pill it holds, for getting ready ahead: the absent one first, malformed codes left out.
+    expect([...customers!.pills()].map((p) => `${p.state}:${p.daysLeft}`)).toEqual(['none:null', 'expiring:5']);
+    expect([...relationships!.pills()].map((p) => p.state)).toEqual(['pending']);
     await source.get('customers');
     expect(calls).toEqual(['getBadgeIndex:customers', 'getBadgeIndex:relationships']);
     source.forget();

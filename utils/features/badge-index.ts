@@ -13,6 +13,11 @@ export type IndexKind = 'customers' | 'relationships';
 export interface IndexLookup {
   /** The pill of a customer (tenant id, any case) or relationship (id); null: no badge. */
   pill(key: string): Pill | null;
+  /**
+   * Every pill the index holds (the absent one first), read one by one as they are taken:
+   * what a page can get ready before its rows arrive, such as the words each kind shows.
+   */
+  pills(): Iterable<Pill>;
 }
 
 export interface BadgeIndexSource {
@@ -42,7 +47,14 @@ export function createBadgeIndexSource(api: Pick<Api, 'send'>): BadgeIndexSource
     return {
       pill(key) {
         const k = lower ? key.toLowerCase() : key;
-        return Object.prototype.hasOwnProperty.call(entries, k) ? decodePill(entries[k]) : absent;
+        return Object.hasOwn(entries, k) ? decodePill(entries[k]) : absent;
+      },
+      *pills() {
+        if (absent) yield absent;
+        for (const code of Object.values(entries)) {
+          const p = decodePill(code);
+          if (p) yield p;
+        }
       },
     };
   };
