@@ -61,31 +61,27 @@ export interface HostSpec<P> {
   addStyles(root: ShadowRoot): void;
   component: ComponentType<P>;
   display: 'inline-block' | 'block';
-  /** Sets the fixed attributes; runs once, before the host is placed (with `dormant`, once on the host every host is copied from). */
+  /** Sets the fixed attributes; runs once, before the host is placed. */
   init(host: HTMLElement): void;
   /** Refreshes the attributes that follow the props; runs on every render. */
   attributes?(host: HTMLElement, props: P): void;
   /** Puts the host into the page. */
   place(host: HTMLElement): void;
-  /**
-   * Plain DOM exactly as the component first renders it: drawn instead of the component
-   * until the first use, when the component hydrates it in place. For UI shown by the
-   * thousand and rarely used (a grid's badges): no Preact tree, no listeners until then.
-   */
-  dormant?: Dormant<P>;
 }
 
-/** A component's first render as plain DOM: a fixed part, cloned per host, then filled in. */
-export interface Dormant<P> {
-  /** The fixed part (built once per document). */
-  build(doc: Document): Node;
-  /** Fills a copy of it in for `props` (also when the props change before first use). */
-  fill(node: Node, props: P): void;
+/**
+ * A host drawn as plain DOM beforehand (see {@link sleepUntilUsed}): its shadow root holds
+ * `container`, whose content is exactly what the component first renders, and which the
+ * component hydrates in place.
+ */
+export interface DrawnHost {
+  host: HTMLElement;
+  container: HTMLElement;
 }
 
 const stop = (e: Event) => e.stopPropagation();
 
-/** Hosts still plain DOM, and their mounts. */
+/** Hosts still plain DOM, and what wakes each. */
 const sleeping = new WeakMap<EventTarget, { wake(): void }>();
 /**
  * What comes before any use: the pointer reaching the host, focus, a press, a click or a key
@@ -97,57 +93,42 @@ const WAKING = ['mouseover', 'pointerdown', 'mousedown', 'touchstart', 'focusin'
 const listening = new WeakSet<Document>();
 
 /**
- * One capturing listener per window (per document: a grid's thousand hosts need not ask
- * for its window) for all sleeping hosts: it runs before the event reaches the host, so the
- * component it wakes (hydrated in place, keeping focus) handles that event.
+ * For UI shown by the thousand and rarely used (a grid's badges): `host` stays plain DOM,
+ * with no Preact tree and no listeners of its own, until its first use calls
+ * `sleeper.wake()` (which hands it to the component, see {@link mountShadowHost}), or until
+ * {@link forgetSleeper}.
+ * One capturing listener per window (looked up once per document) serves every such host:
+ * it runs before the event reaches the host, so the component it wakes (hydrated in place,
+ * keeping focus) handles that event.
  */
-function listenForUse(doc: Document): void {
+export function sleepUntilUsed(host: HTMLElement, sleeper: { wake(): void }): void {
+  sleeping.set(host, sleeper);
+  const doc = document;
   if (listening.has(doc)) return;
   listening.add(doc);
   const win = doc.defaultView;
   if (!win) return;
-  const wake = (e: Event) => {
+  const onUse = (e: Event) => {
     for (const node of e.composedPath()) {
-      const mount = sleeping.get(node);
-      if (mount) return mount.wake();
+      const sleeper = sleeping.get(node);
+      if (sleeper) {
+        sleeping.delete(node);
+        return sleeper.wake();
+      }
     }
   };
-  for (const type of WAKING) win.addEventListener(type, wake, { capture: true, passive: true });
+  for (const type of WAKING) win.addEventListener(type, onUse, { capture: true, passive: true });
 }
 
-/** An empty host with its display set. */
-function bareHost(display: HostSpec<unknown>['display']): HTMLElement {
-  const host = document.createElement(HOST_TAG);
-  host.style.setProperty('display', display);
-  return host;
-}
-
-/**
- * For a dormant spec, a whole host to clone: its display and fixed attributes, a shadow root
- * (clonable) and the container holding the fixed part. One native copy then stands for a
- * dozen calls per host. The styles are put in too, which makes the shared sheet now; copies
- * do not take them along (adopted sheets are not copied), each gets them when mounted.
- */
-const prototypes = new WeakMap<HostSpec<never>, HTMLElement>();
-function prototypeHost<P>(spec: HostSpec<P>, dormant: Dormant<P>): HTMLElement {
-  const key = spec as unknown as HostSpec<never>;
-  let proto = prototypes.get(key);
-  if (!proto || proto.ownerDocument !== document) {
-    proto = bareHost(spec.display);
-    spec.init(proto);
-    const root = proto.attachShadow({ mode: 'open', clonable: true } as ShadowRootInit);
-    root.appendChild(containerFor(spec.display)).append(dormant.build(document));
-    spec.addStyles(root);
-    prototypes.set(key, proto);
-  }
-  return proto;
+/** The host will not be woken (it was woken otherwise, or removed). */
+export function forgetSleeper(host: HTMLElement): void {
+  sleeping.delete(host);
 }
 
 const containerFor = (display: HostSpec<unknown>['display']): HTMLElement => document.createElement(display === 'block' ? 'div' : 'span');
 
 /**
- * One mounted host. A class, not closures: a grid mounts a thousand, and its methods are
- * shared rather than made for each.
+ * One mounted host. A class, not closures: its methods are shared rather than made for each.
  */
 class ShadowHost<P> implements MountedHost<P> {
   readonly host: HTMLElement;
@@ -155,38 +136,23 @@ class ShadowHost<P> implements MountedHost<P> {
   #props: P;
   #container: HTMLElement | null = null;
   #live = true;
-  #awake: boolean;
 
-  constructor(spec: HostSpec<P>, props: P) {
+  constructor(spec: HostSpec<P>, props: P, drawn?: DrawnHost) {
     this.#spec = spec;
     this.#props = props;
-    this.#awake = !spec.dormant;
-    const { dormant } = spec;
-    let host: HTMLElement;
-    let root: ShadowRoot | null = null;
-    if (dormant) {
-      host = prototypeHost(spec, dormant).cloneNode(true) as HTMLElement;
-      // A browser without clonable shadow roots copies the host alone: what is missing is built below.
-      root = host.shadowRoot;
-      this.#container = root?.firstChild as HTMLElement | null;
-    } else host = bareHost(spec.display);
-    this.host = host;
+    const host = (this.host = drawn?.host ?? document.createElement(HOST_TAG));
     try {
-      if (!dormant) spec.init(host);
-      if (!root || !this.#container) {
-        root ??= host.attachShadow({ mode: 'open' });
-        root.replaceChildren();
-        this.#container = root.appendChild(containerFor(spec.display));
-        if (dormant) this.#container.append(dormant.build(document));
-      }
-      spec.addStyles(root);
-      if (this.#awake) this.#listen();
+      if (drawn) this.#container = drawn.container;
       else {
-        listenForUse(document);
-        sleeping.set(host, this);
+        host.style.setProperty('display', spec.display);
+        spec.init(host);
+        const root = host.attachShadow({ mode: 'open' });
+        this.#container = root.appendChild(containerFor(spec.display));
+        spec.addStyles(root);
       }
-      this.#draw();
-      if (this.#live) spec.place(host);
+      for (const type of CONTAINED_EVENTS) host.addEventListener(type, stop);
+      this.#draw(!!drawn);
+      if (this.#live && !drawn) spec.place(host);
     } catch {
       this.remove();
     }
@@ -196,31 +162,13 @@ class ShadowHost<P> implements MountedHost<P> {
     return h(Guard, { onError: () => queueMicrotask(() => this.remove()) }, h(this.#spec.component as ComponentType<object>, this.#props as object));
   }
 
-  #listen(): void {
-    for (const type of CONTAINED_EVENTS) this.host.addEventListener(type, stop);
-  }
-
-  /** Hands a sleeping host's plain DOM to the component (the first use). */
-  wake(): void {
-    if (!this.#live || this.#awake || !this.#container) return;
-    this.#awake = true;
-    sleeping.delete(this.host);
-    try {
-      this.#listen();
-      hydrate(this.#tree(), this.#container);
-    } catch {
-      this.remove();
-    }
-  }
-
-  #draw(): void {
+  /** `hydrating`: the container already holds the component's first render. */
+  #draw(hydrating = false): void {
     const container = this.#container;
-    const spec = this.#spec;
     if (!this.#live || !container) return;
     try {
-      spec.attributes?.(this.host, this.#props);
-      if (this.#awake) render(this.#tree(), container);
-      else spec.dormant!.fill(container.firstChild!, this.#props);
+      this.#spec.attributes?.(this.host, this.#props);
+      (hydrating ? hydrate : render)(this.#tree(), container);
     } catch {
       this.remove();
     }
@@ -234,9 +182,8 @@ class ShadowHost<P> implements MountedHost<P> {
   remove(): void {
     if (!this.#live) return;
     this.#live = false;
-    sleeping.delete(this.host);
     try {
-      if (this.#awake && this.#container) render(null, this.#container);
+      if (this.#container) render(null, this.#container);
     } catch {
       // The host goes anyway.
     }
@@ -250,10 +197,10 @@ class ShadowHost<P> implements MountedHost<P> {
 
 /**
  * One `<gdap-lens-badge>` host with an open shadow root holding the styles and the Preact
- * component (or, with `dormant`, its plain DOM until first used). Never throws: on any
- * failure (while mounting, rendering or updating) the host removes itself and the page is
- * left as it was.
+ * component; with `drawn`, the component takes over a host drawn beforehand (hydrating its
+ * plain DOM in place). Never throws: on any failure (while mounting, rendering or
+ * updating) the host removes itself and the page is left as it was.
  */
-export function mountShadowHost<P>(spec: HostSpec<P>, props: P): MountedHost<P> {
-  return new ShadowHost(spec, props);
+export function mountShadowHost<P>(spec: HostSpec<P>, props: P, drawn?: DrawnHost): MountedHost<P> {
+  return new ShadowHost(spec, props, drawn);
 }

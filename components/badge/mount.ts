@@ -1,5 +1,5 @@
 import type { Pill } from '@/utils/portals/pill';
-import { mountShadowHost, styleAdopter, type HostSpec, type MountedHost } from '../shadow-host';
+import { forgetSleeper, HOST_TAG, mountShadowHost, sleepUntilUsed, styleAdopter, type HostSpec, type MountedHost } from '../shadow-host';
 import { Badge, fillPill, pillSkeleton, pillText, wordsKind, type BadgeProps } from './Badge';
 import { BADGE_CSS } from './styles';
 
@@ -28,62 +28,120 @@ export interface MountedBadge {
 
 const addStyles = styleAdopter(BADGE_CSS);
 
-/** What every badge host shares: one object for all, nothing made per badge. */
+const init = (host: HTMLElement) => host.setAttribute('data-gdap-badge', '');
+function attributes(host: HTMLElement, p: BadgeProps): void {
+  const { state, daysLeft } = p.model;
+  host.setAttribute('data-state', state);
+  if (daysLeft === null) host.removeAttribute('data-days-left');
+  else host.setAttribute('data-days-left', String(daysLeft));
+}
+
+/** What every badge host shares once woken: one object for all, nothing made per badge. */
 const BADGE_HOST: HostSpec<BadgeProps> = {
   component: Badge,
   display: 'inline-block',
   addStyles,
-  init: (host) => host.setAttribute('data-gdap-badge', ''),
-  attributes(host, p) {
-    const { state, daysLeft } = p.model;
-    host.setAttribute('data-state', state);
-    if (daysLeft === null) host.removeAttribute('data-days-left');
-    else host.setAttribute('data-days-left', String(daysLeft));
-  },
+  init,
+  attributes,
   // Placed by the mount below, once the host says whose badge it is.
   place: () => undefined,
-  dormant: { build: pillSkeleton, fill: (node, p) => fillPill(node, pillText(p.model)) },
 };
 
+/**
+ * The host every badge is a copy of: display, fixed attribute, and a shadow root (clonable)
+ * holding the container and the pill's fixed part. One native copy then stands for a dozen
+ * calls per badge. Its styles make the shared sheet; copies do not take adopted sheets along.
+ */
+let pattern: HTMLElement | null = null;
+function patternHost(): HTMLElement {
+  if (!pattern || pattern.ownerDocument !== document) {
+    pattern = document.createElement(HOST_TAG);
+    pattern.style.setProperty('display', 'inline-block');
+    init(pattern);
+    addStyles(drawRoot(pattern.attachShadow({ mode: 'open', clonable: true } as ShadowRootInit)));
+  }
+  return pattern;
+}
+
+/** Puts the container with the pill's fixed part into a badge's shadow root. */
+function drawRoot(root: ShadowRoot): ShadowRoot {
+  root.appendChild(document.createElement('span')).append(pillSkeleton(document));
+  return root;
+}
+
+/**
+ * One badge. Until its first use it is plain DOM (a copy of {@link patternHost} filled in, the
+ * pill exactly as the Preact {@link Badge} first renders it): a grid shows a thousand and
+ * someone points at one. Then the component takes the host over in place.
+ */
 class BadgeMount implements MountedBadge {
-  readonly #mounted: MountedHost<BadgeProps>;
+  readonly host: HTMLElement;
   readonly #anchor: Element;
   #props: BadgeProps;
-  readonly host: HTMLElement;
+  #container: HTMLElement | null = null;
+  #awake: MountedHost<BadgeProps> | null = null;
+  #live = true;
 
   constructor(anchor: Element, key: BadgeKey, props: BadgeProps, deferPlace: boolean) {
     this.#anchor = anchor;
     this.#props = props;
-    const mounted = (this.#mounted = mountShadowHost(BADGE_HOST, props));
-    const host = (this.host = mounted.host);
-    if (!mounted.alive()) return;
+    const host = (this.host = patternHost().cloneNode(true) as HTMLElement);
     try {
+      // A browser without clonable shadow roots copies the host alone: the rest is drawn here.
+      const root = host.shadowRoot ?? drawRoot(host.attachShadow({ mode: 'open' }));
+      this.#container = root.firstChild as HTMLElement;
+      addStyles(root);
       if ('tenantId' in key) host.setAttribute('data-tenant-id', key.tenantId);
       else host.setAttribute('data-relationship-id', key.relationshipId);
+      this.#draw();
+      sleepUntilUsed(host, this);
       if (!deferPlace) anchor.append(host);
     } catch {
-      mounted.remove();
+      this.remove();
     }
   }
 
+  #draw(): void {
+    attributes(this.host, this.#props);
+    fillPill(this.#container!.firstChild!, pillText(this.#props.model));
+  }
+
+  /** The first use: the component takes the host over. */
+  wake(): void {
+    if (this.#live && !this.#awake) this.#awake = mountShadowHost(BADGE_HOST, this.#props, { host: this.host, container: this.#container! });
+  }
+
   update(model: BadgeProps['model'], more?: Partial<BadgeHandlers>): void {
+    if (!this.alive()) return;
     this.#props = { ...this.#props, ...more, model };
-    this.#mounted.update(this.#props);
+    if (this.#awake) return this.#awake.update(this.#props);
+    try {
+      this.#draw();
+    } catch {
+      this.remove();
+    }
   }
 
   remove(): void {
-    this.#mounted.remove();
+    if (!this.#live) return;
+    this.#live = false;
+    forgetSleeper(this.host);
+    if (this.#awake) this.#awake.remove();
+    else this.host.remove();
+  }
+
+  alive(): boolean {
+    return this.#live && (!this.#awake || this.#awake.alive());
   }
 
   place(): void {
     const { host } = this;
     const anchor = this.#anchor;
-    const mounted = this.#mounted;
-    if (!mounted.alive() || host.isConnected || !anchor.isConnected) return;
+    if (!this.alive() || host.isConnected || !anchor.isConnected) return;
     try {
       anchor.append(host);
     } catch {
-      mounted.remove();
+      this.remove();
     }
   }
 }
