@@ -233,6 +233,37 @@ describe('reads after the sync', () => {
     expect(relationships.absent).toBeNull();
   });
 
+  it('getBadgeIndex: one per cache picture, fresh for a minute; up to an hour old answered at once and made anew; older made before answering', async () => {
+    let offset = 0;
+    cloud.login.signInAs(adminAgent().userPrincipalName);
+    const h = await createHarness(cloud, { now: () => new Date(Date.now() + offset) });
+    expect((await h.api.signIn(undefined)).ok).toBe(true);
+    expect((await h.app.scheduler.syncNow('test')).ok).toBe(true);
+    await alertsSettled(h, 0);
+    const at = (ms: number) => {
+      offset = ms;
+      return h.api.getBadgeIndex({ kind: 'customers' });
+    };
+    const first = await at(0);
+    expect(first).not.toBeNull();
+    // Fresh: the same index, not made again.
+    expect(await at(59_000)).toBe(first);
+    // Stale but under an hour: still answered at once with it, and a new one is made for the next ask.
+    expect(await at(30 * 60_000)).toBe(first);
+    await new Promise((r) => setTimeout(r, 50));
+    const renewed = await at(30 * 60_000 + 1_000);
+    expect(renewed).not.toBe(first);
+    expect(Object.keys(renewed!.entries).sort()).toEqual(Object.keys(first!.entries).sort());
+    // Fresh again from when it was made.
+    expect(await at(30 * 60_000 + 50_000)).toBe(renewed);
+    // Over an hour old: made before answering.
+    const late = await at(2 * 60 * 60_000);
+    expect(late).not.toBe(renewed);
+    expect(await at(2 * 60 * 60_000 + 1_000)).toBe(late);
+    // Each kind has its own.
+    expect(await h.api.getBadgeIndex({ kind: 'relationships' })).not.toBe(late);
+  });
+
   it("getBadgeDetails: a customer's relationships most urgent first, or one; null for an unknown one", async () => {
     const c = customersWith(world(), 'several-relationships')[0]!;
     const d = await main.api.getBadgeDetails({ tenantId: c.tenantId });

@@ -120,6 +120,8 @@ export interface HarnessOptions {
   configure?: boolean;
   /** More settings to save with the client ID. */
   settings?: Partial<Settings>;
+  /** The app's clock (default: the real one). */
+  now?: () => Date;
 }
 
 /** A background app on its own storage and IndexedDB, with an app registered in the fake. */
@@ -205,6 +207,7 @@ export async function createHarness(cloud: FakeCloud, opts: HarnessOptions = {})
     openOptions: async () => void h.optionsOpened++,
     setAlarm: async (name, period) => void h.alarms.push({ name, period }),
     t: (key, subs) => `${key}|${(subs ?? []).join('|')}`,
+    ...(opts.now ? { now: opts.now } : {}),
   };
 
   const app = createBackgroundApp(platform);
