@@ -129,49 +129,29 @@ export function treeScopes(root: DeepRoot, skipTag: string): TreeScopes {
   return scopes;
 }
 
-/** What {@link deepQueryScopes} found in one tree scope: per selector, the scope's own matches. */
-export interface ScopeMatches {
-  scope: DeepRoot;
-  groups: Element[][];
-}
-
-/**
- * For each tree scope below `root` (outermost first; see {@link treeScopes}) and each
- * selector, the elements of that scope matching it, except our own UI (hosts named
- * `skipTag` and their light children). `scopes`: those of `root` if a walk just found them
- * (the observer's), else walked here.
- */
-export function deepQueryScopes(
-  root: DeepRoot,
-  selectors: readonly string[],
-  skipTag: string,
-  scopes: TreeScopes = treeScopes(root, skipTag),
-): ScopeMatches[] {
-  return scopes.map(({ scope, hosted }) => ({
-    scope,
-    groups: selectors.map((selector) => {
-      const out: Element[] = [];
-      const found = scope.querySelectorAll(selector);
-      for (let k = 0; k < found.length; k++) {
-        const el = found[k]!;
-        if (el.localName !== skipTag && (!hosted || el.parentElement?.closest(skipTag) == null)) out.push(el);
-      }
-      return out;
-    }),
-  }));
-}
-
 /**
  * For each selector, every element below `root` that matches it, through all open shadow
  * roots except those of hosts named `skipTag` (our own UI, whose light children are skipped
  * too). Scopes come outermost first, each in document order, so the order is not the
- * rendered order across scopes: for that, use {@link deepQuerySelectorAll}.
+ * rendered order across scopes: for that, use {@link deepQuerySelectorAll}. `scopes`: those of
+ * `root` if a walk just found them (the observer's), else walked here.
  */
-export function deepQueryGroups(root: DeepRoot, selectors: readonly string[], skipTag: string, scopes?: TreeScopes): Element[][] {
+export function deepQueryGroups(
+  root: DeepRoot,
+  selectors: readonly string[],
+  skipTag: string,
+  scopes: TreeScopes = treeScopes(root, skipTag),
+): Element[][] {
   const groups: Element[][] = selectors.map(() => []);
-  for (const found of deepQueryScopes(root, selectors, skipTag, scopes)) found.groups.forEach((els, i) => {
-    for (const el of els) groups[i]!.push(el);
-  });
+  for (const { scope, hosted } of scopes) {
+    selectors.forEach((selector, i) => {
+      const found = scope.querySelectorAll(selector);
+      for (let k = 0; k < found.length; k++) {
+        const el = found[k]!;
+        if (el.localName !== skipTag && (!hosted || el.parentElement?.closest(skipTag) == null)) groups[i]!.push(el);
+      }
+    });
+  }
   return groups;
 }
 

@@ -4,7 +4,7 @@
  * join this module as the badges arrive; a Partner Center redesign is a fix here.
  */
 import { GUID_SOURCE } from '../ids';
-import { BADGE_HOST_TAG, closestAcrossShadow, deepQueryScopes, isShadowRoot, type TreeScopes } from './dom';
+import { BADGE_HOST_TAG, closestAcrossShadow, deepQueryGroups, isShadowRoot, type TreeScopes } from './dom';
 
 export type PartnerCenterPage =
   | { kind: 'customer-list' }
@@ -121,56 +121,48 @@ function collectTargets(root: Document, page: PartnerCenterPage, scopes: TreeSco
   const headed = page.kind === 'customer' || page.kind === 'customer-relationships' || page.kind === 'relationship';
   // One walk of the page for all that is looked for: the heading, rows and links.
   const selectors = page.kind === 'customer' ? [HEADER_SELECTOR] : headed ? [HEADER_SELECTOR, ROW_SELECTOR, LINK_SELECTOR] : [ROW_SELECTOR, LINK_SELECTOR];
-  const found = deepQueryScopes(root, selectors, BADGE_HOST_TAG, scopes);
+  const groups = deepQueryGroups(root, selectors, BADGE_HOST_TAG, scopes);
   if (headed) {
     // The outermost first heading.
-    const h1 = found.find((f) => f.groups[0]!.length > 0)?.groups[0]![0];
+    const h1 = groups.shift()![0];
     const header = h1 ? headerTarget(h1, page) : null;
     if (header) out.push(header);
   }
   if (page.kind === 'customer') return out;
 
   // Rows, then each link attached to the row it sits in (climbing out of link-buttons' shadow roots).
-  const ROWS = headed ? 1 : 0;
-  const LINKS = ROWS + 1;
+  const [foundRows, foundLinks] = groups as [Element[], Element[]];
   const rows = new Map<Element, RowInfo>();
   // Every candidate is a row; a link belongs to the innermost row around it, so a wrapper that
   // happens to carry a `row-…` id around a whole grid owns no links and is skipped.
-  for (const f of found) for (const el of f.groups[ROWS]!) rows.set(el, { row: el, links: [] });
+  for (const el of foundRows) rows.set(el, { row: el, links: [] });
   if (rows.size === 0) return out;
   // A link-button repeats its href on the anchor in its shadow root: each href is read once,
-  // and the anchor's row is its button's, already known.
+  // and the anchor finds its row through the button, already placed.
   const hrefs = new Map<string, LinkIds | null>();
   const rowOf = new Map<Element, Element | null>();
   const rowAround = (el: Element): Element | null => {
-    let row = rowOf.get(el);
-    if (row !== undefined) return row;
-    row = el.closest(ROW_SELECTOR);
+    let row = el.closest(ROW_SELECTOR);
     if (!row) {
       const top = el.getRootNode();
-      row = isShadowRoot(top) ? rowAround(top.host) : null;
+      if (!isShadowRoot(top)) return null;
+      const known = rowOf.get(top.host);
+      row = known === undefined ? rowAround(top.host) : known;
     }
     rowOf.set(el, row);
     return row;
   };
-  for (const { scope, groups } of found) {
-    const links = groups[LINKS]!;
-    if (links.length === 0) continue;
-    // A shadow root holding no row (a link-button's): nothing in it has a row of its own
-    // around it, so each of its links sits in the row of the root's host.
-    const hostRow = groups[ROWS]!.length === 0 && isShadowRoot(scope) ? rowAround(scope.host) : undefined;
-    for (const el of links) {
-      const href = el.getAttribute('href');
-      if (href === null) continue;
-      let ids = hrefs.get(href);
-      if (ids === undefined) {
-        ids = parseHref(href, base);
-        hrefs.set(href, ids);
-      }
-      if (!ids) continue;
-      const row = hostRow === undefined ? rowAround(el) : hostRow;
-      if (row) rows.get(row)?.links.push({ el, ...ids });
+  for (const el of foundLinks) {
+    const href = el.getAttribute('href');
+    if (href === null) continue;
+    let ids = hrefs.get(href);
+    if (ids === undefined) {
+      ids = parseHref(href, base);
+      hrefs.set(href, ids);
     }
+    if (!ids) continue;
+    const row = rowAround(el);
+    if (row) rows.get(row)?.links.push({ el, ...ids });
   }
 
   for (const info of rows.values()) {
@@ -248,8 +240,8 @@ function anchorOf(row: Element, link: Element | undefined): Element {
 }
 
 function firstCell(row: Element): Element | null {
-  for (const { groups } of deepQueryScopes(row, [CELL_SELECTOR], BADGE_HOST_TAG)) {
-    for (const el of groups[0]!) if (closestAcrossShadow(el.parentNode, ROW_SELECTOR) === row) return el;
+  for (const el of deepQueryGroups(row, [CELL_SELECTOR], BADGE_HOST_TAG)[0]!) {
+    if (closestAcrossShadow(el.parentNode, ROW_SELECTOR) === row) return el;
   }
   return null;
 }
