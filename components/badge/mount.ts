@@ -158,32 +158,32 @@ export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps, op
   return new BadgeMount(anchor, key, props, !!options.deferPlace);
 }
 
-/** The longest stretch of getting ready before the page gets the main thread back. */
-const PREPARE_SLICE_MS = 4;
+/** The page's next idle spell (at most a second away): resolves with what tells the time left in it (ms). */
+const idle = (): Promise<IdleDeadline> => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 1000 }));
 
 /**
  * Gets badges ready before a grid's rows arrive, while the page is still waiting for them:
  * makes the words of each kind of pill (see {@link wordsKind}) among `pills` (a partner's
- * thousands of customers show a few hundred kinds). In slices of a few milliseconds, so
- * that the page never waits long; stops when `stop()` says so. Rows that come first make
- * their own words. Never throws.
+ * thousands of customers show a few hundred kinds). Only while the page is idle, so that
+ * its own loading never waits for it; stops when `stop()` says so. Rows that come first
+ * make their own words. Never throws.
  */
 export async function prepareBadges(pills: Iterable<Pill>, stop: () => boolean = () => false): Promise<void> {
   const kinds = new Set<string>();
-  let n = 0;
-  let sliceEnd = performance.now() + PREPARE_SLICE_MS;
+  const it = pills[Symbol.iterator]();
   try {
-    for (const pill of pills) {
-      const kind = wordsKind(pill);
-      if (!kinds.has(kind)) {
-        kinds.add(kind);
-        pillText(pill);
-      }
-      if (++n % 64 === 0 && performance.now() > sliceEnd) {
-        await new Promise((resolve) => setTimeout(resolve));
-        if (stop()) return;
-        sliceEnd = performance.now() + PREPARE_SLICE_MS;
-      }
+    for (;;) {
+      const spell = await idle();
+      if (stop()) return;
+      do {
+        const next = it.next();
+        if (next.done) return;
+        const kind = wordsKind(next.value);
+        if (!kinds.has(kind)) {
+          kinds.add(kind);
+          pillText(next.value);
+        }
+      } while (spell.timeRemaining() > 1);
     }
   } catch {
     // What is not ready is made as badges need it.

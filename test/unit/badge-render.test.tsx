@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mountBadge, prepareBadges, type MountedBadge } from '@/components/badge/mount';
 import { fakeBrowser } from 'wxt/testing';
 import { forgetTexts } from '@/components/text';
@@ -430,28 +430,43 @@ describe('mountBadge', () => {
       for (const p of rows) expect(pillText(p)).toEqual(pillWords(p));
     });
 
-    it('works in slices, giving the page its turn, and stops when told to', async () => {
-      // Each read of the clock is 10 ms later: every check finds the slice used up.
-      let now = 0;
-      vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
+    /** Idle spells as a browser gives them (happy-dom has none): each with `per` pills' worth of time. */
+    const idleSpells = (per: number) => {
+      const spells: number[] = [];
+      vi.stubGlobal('requestIdleCallback', (run: (d: { timeRemaining(): number }) => void, opts: { timeout: number }) => {
+        spells.push(opts.timeout);
+        let left = per;
+        setTimeout(() => run({ timeRemaining: () => left-- }));
+        return spells.length;
+      });
+      return spells;
+    };
+    beforeEach(() => {
+      idleSpells(1000);
+    });
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it('works while the page is idle, giving it its turn between spells, and stops when told to', async () => {
+      const spells = idleSpells(3);
       let taken = 0;
-      function* many() {
-        for (let i = 0; i < 200; i++) {
+      function* many(n: number) {
+        for (let i = 0; i < n; i++) {
           taken++;
           yield pill('active', 100 + i, i);
         }
       }
-      let asked = 0;
-      const turns = vi.spyOn(globalThis, 'setTimeout');
-      await prepareBadges(many(), () => ++asked > 1);
-      // One turn given to the page after each slice of 64; told to stop at the second.
-      expect(turns).toHaveBeenCalledTimes(2);
-      expect(asked).toBe(2);
-      expect(taken).toBe(128);
-      vi.restoreAllMocks();
+      await prepareBadges(many(10));
+      // Nothing at once; three pills a spell (time left 3, 2, 1), none waiting more than a second.
+      expect(taken).toBe(10);
+      expect(spells).toEqual([1000, 1000, 1000, 1000]);
       taken = 0;
-      await prepareBadges(many());
-      expect(taken).toBe(200);
+      let asked = 0;
+      await prepareBadges(many(200), () => ++asked > 2);
+      // Told to stop at the third spell: two spells' worth taken.
+      expect(asked).toBe(3);
+      expect(taken).toBe(6);
     });
 
     it('never throws: a pill that cannot be read ends the work quietly', async () => {
