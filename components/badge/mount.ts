@@ -106,7 +106,7 @@ class BadgeMount implements MountedBadge {
     fillPill(this.#container!.firstChild!, pillText(this.#props.model));
   }
 
-  /** The first use: the component takes the host over. */
+  /** The first use (called by the window's listener, see sleepUntilUsed): the component takes the host over. */
   wake(): void {
     if (this.#live && !this.#awake) this.#awake = mountShadowHost(BADGE_HOST, this.#props, { host: this.host, container: this.#container! });
   }
@@ -158,7 +158,7 @@ export function mountBadge(anchor: Element, key: BadgeKey, props: BadgeProps, op
   return new BadgeMount(anchor, key, props, !!options.deferPlace);
 }
 
-/** The page's next idle spell (at most a second away): resolves with what tells the time left in it (ms). */
+/** The page's next idle spell, at most a second away (its deadline tells the time left in it). */
 const idle = (): Promise<IdleDeadline> => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 1000 }));
 
 /**
