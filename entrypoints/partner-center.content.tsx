@@ -1,6 +1,6 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { PARTNER_CENTER_MATCHES } from '@/utils/portals/hosts';
-import { detectPartnerCenterPage, findBadgeTargets } from '@/utils/portals/partner-center';
+import { detectPartnerCenterPage, findBadgeTargets, isLinkHost } from '@/utils/portals/partner-center';
 import { observeDeep } from '@/utils/portals/observe';
 import type { TreeScopes } from '@/utils/portals/dom';
 import { scriptLifetime, watchUrl } from '@/utils/portals/lifetime';
@@ -81,7 +81,7 @@ export default defineContentScript({
       tick();
     };
 
-    const observation = observeDeep(document, tick, { signal: life.signal });
+    const observation = observeDeep(document, tick, { signal: life.signal, opaque: isLinkHost });
     watchUrl(
       (next) => {
         url = next;

@@ -321,4 +321,38 @@ describe('observeDeep', () => {
     expect(onChange).toHaveBeenCalledTimes(2);
     expect(onChange.mock.calls[1]![0]).toBeUndefined();
   });
+  it('leaves opaque hosts\' roots out: not watched, not in the walk; a host that stops being opaque is watched from then on', async () => {
+    vi.spyOn(Date, 'now').mockReturnValue(50_000_000);
+    const { page } = mountShell(document);
+    const grid = mountGrid(document, page, ['name']);
+    const onChange = vi.fn();
+    const frames = manualFrames();
+    const opaque = (h: Element) => h.hasAttribute('href');
+    const obs = observeDeep(document, onChange, { schedule: frames.schedule, quietMs: Infinity, opaque });
+    cleanups.push(() => obs.disconnect());
+    const rows = Array.from({ length: MANY_ADDED + 1 }, (_, i) => customerRow(document, 'v2', '', { tenantId: guid(i + 1), name: `C${i + 1}` }).row);
+    grid.body.append(...rows);
+    await settle();
+    frames.frame();
+    // document, shell, page, grid: the link-buttons (hosts with an href) are not entered.
+    const scopes = onChange.mock.calls[0]![0] as TreeScopes;
+    expect(scopes.map((s) => s.scope)).toEqual(treeScopes(document, BADGE_HOST_TAG, opaque).map((s) => s.scope));
+    expect(scopes).toHaveLength(4);
+    expect(scopes.map((s) => s.scope)).not.toContain(rows[0]!.querySelector('[appearance="link"]')!.shadowRoot);
+
+    // A change inside a link-button's own root is not watched.
+    const button = rows[0]!.querySelector('[appearance="link"]')!;
+    button.shadowRoot!.querySelector('a')!.setAttribute('href', '/dashboard/v2/customers/list');
+    await settle();
+    expect(frames.pending).toBe(0);
+    // Its href on the host is: that counts, and once the host has none its root is watched.
+    button.removeAttribute('href');
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(2);
+    button.shadowRoot!.querySelector('a')!.setAttribute('href', '/dashboard/v2/customers/list?x');
+    await settle();
+    frames.frame();
+    expect(onChange).toHaveBeenCalledTimes(3);
+  });
 });

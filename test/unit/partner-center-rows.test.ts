@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // @vitest-environment-options {"url":"https://partner.microsoft.com/dashboard/home"}
 import { afterEach, describe, expect, it } from 'vitest';
-import { BADGE_HOST_TAG, detectPartnerCenterPage, findBadgeTargets, type BadgeTarget, type PartnerCenterPage } from '@/utils/portals/partner-center';
+import { BADGE_HOST_TAG, detectPartnerCenterPage, findBadgeTargets, isLinkHost, type BadgeTarget, type PartnerCenterPage } from '@/utils/portals/partner-center';
 import { closestAcrossShadow, deepQueryGroups, deepQuerySelectorAll, openShadowRoots } from '@/utils/portals/dom';
 import {
   buildRow,
@@ -85,6 +85,23 @@ describe('dom helpers', () => {
     const button = r.cells.name!.firstElementChild!;
     expect(openShadowRoots(document, BADGE_HOST_TAG)).toEqual([shell.shadowRoot, pageHost.shadowRoot, grid.root, button.shadowRoot]);
     expect(openShadowRoots(grid.host, BADGE_HOST_TAG)).toEqual([grid.root, button.shadowRoot]);
+  });
+
+  it('leaves out the shadow roots of opaque hosts (link-buttons with their own href), and only those', () => {
+    const { shell, pageHost, page: pageRoot } = mountShell(document);
+    const grid = mountGrid(document, pageRoot, ['name']);
+    const r = customerRow(document, 'v2', '', { tenantId: guid(1), name: 'C1' });
+    grid.body.append(r.row);
+    const button = r.cells.name!.firstElementChild!;
+    expect(openShadowRoots(document, BADGE_HOST_TAG, isLinkHost)).toEqual([shell.shadowRoot, pageHost.shadowRoot, grid.root]);
+    let [hrefs] = deepQueryGroups(document, ['[href]'], BADGE_HOST_TAG, isLinkHost) as [Element[]];
+    expect(hrefs).toContain(button);
+    expect(hrefs).not.toContain(button.shadowRoot!.querySelector('a'));
+    // Without an href of its own, the host's root is where its link is.
+    button.removeAttribute('href');
+    expect(openShadowRoots(document, BADGE_HOST_TAG, isLinkHost)).toEqual([shell.shadowRoot, pageHost.shadowRoot, grid.root, button.shadowRoot]);
+    [hrefs] = deepQueryGroups(document, ['[href]'], BADGE_HOST_TAG, isLinkHost) as [Element[]];
+    expect(hrefs).toContain(button.shadowRoot!.querySelector('a'));
   });
 
   it('deepQueryGroups and openShadowRoots skip our hosts, what the page put inside them, and nothing else', () => {
@@ -232,6 +249,28 @@ describe('findBadgeTargets: customer list', () => {
       { kind: 'customer-row', tenantId: guid(4) },
     ]);
     expect(targets.map((t) => t.anchor)).toEqual([rows.many!.cells.name, rows.idOnly!.cells.name, rows.linkOnly!.cells.name]);
+  });
+
+  it('reads a link-button with its own href from the host, one without through its shadow root', () => {
+    const p = page('/dashboard/v2/customers/list');
+    const { page: pageRoot } = mountShell(document);
+    const grid = mountGrid(document, pageRoot, ['name', 'domain']);
+    const L = links('v2');
+    // The host names customer 1; what its root draws is never read, even another customer.
+    const hostLink = linkButton(document, 'A', L.customer(guid(1)));
+    hostLink.shadowRoot!.querySelector('a')!.setAttribute('href', L.customer(guid(2)));
+    // No href on the host: the anchor in its root names customer 3.
+    const rootLink = linkButton(document, 'B', L.customer(guid(3)));
+    rootLink.removeAttribute('href');
+    const r1 = buildRow(document, null, {}, { name: hostLink, domain: '' });
+    const r2 = buildRow(document, null, {}, { name: rootLink, domain: '' });
+    grid.body.append(r1.row, r2.row);
+    const targets = findBadgeTargets(document, p);
+    expect(targets.map(ids)).toEqual([
+      { kind: 'customer-row', tenantId: guid(1) },
+      { kind: 'customer-row', tenantId: guid(3) },
+    ]);
+    expect(targets.map((t) => t.anchor)).toEqual([r1.cells.name, r2.cells.name]);
   });
 
   it('works for rows in a plain table and in light DOM too', () => {

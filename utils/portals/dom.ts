@@ -99,15 +99,22 @@ export function deepQuerySelectorAll(root: DeepRoot, selector: string, options: 
 export type TreeScopes = ReadonlyArray<{ scope: DeepRoot; hosted: boolean }>;
 
 /**
- * `root` and every open shadow root below it, outermost first, except those of hosts named
- * `skipTag` (our own UI) and of hosts inside them: each tree scope is asked natively
- * (`querySelectorAll`), several times faster than walking a grid of thousands of rows
- * element by element.
+ * A shadow host whose shadow root is neither read nor watched, because everything it stands
+ * for is on the host itself (a portal module says which: e.g. a link-button that carries its
+ * own `href`, whose shadow root only draws the same link around its label).
  */
-export function treeScopes(root: DeepRoot, skipTag: string): TreeScopes {
+export type OpaqueHost = (host: Element) => boolean;
+
+/**
+ * `root` and every open shadow root below it, outermost first, except those of hosts named
+ * `skipTag` (our own UI) and of hosts inside them, and those of `opaque` hosts: each tree
+ * scope is asked natively (`querySelectorAll`), several times faster than walking a grid of
+ * thousands of rows element by element.
+ */
+export function treeScopes(root: DeepRoot, skipTag: string, opaque?: OpaqueHost): TreeScopes {
   const scopes: Array<{ scope: DeepRoot; hosted: boolean }> = [];
   const queue: DeepRoot[] = [root];
-  if (isElement(root) && root.shadowRoot && root.localName !== skipTag) queue.push(root.shadowRoot);
+  if (isElement(root) && root.shadowRoot && root.localName !== skipTag && !opaque?.(root)) queue.push(root.shadowRoot);
   for (let s = 0; s < queue.length; s++) {
     const scope = queue[s]!;
     // Whether the scope holds one of our hosts with light children (which count as ours too;
@@ -122,7 +129,7 @@ export function treeScopes(root: DeepRoot, skipTag: string): TreeScopes {
         continue;
       }
       const sr = el.shadowRoot;
-      if (sr && (!hosted || el.closest(skipTag) === null)) queue.push(sr);
+      if (sr && (!hosted || el.closest(skipTag) === null) && !opaque?.(el)) queue.push(sr);
     }
     scopes.push({ scope, hosted });
   }
@@ -134,13 +141,14 @@ export function treeScopes(root: DeepRoot, skipTag: string): TreeScopes {
  * roots except those of hosts named `skipTag` (our own UI, whose light children are skipped
  * too). Scopes come outermost first, each in document order, so the order is not the
  * rendered order across scopes: for that, use {@link deepQuerySelectorAll}. `scopes`: those of
- * `root` if a walk just found them (the observer's), else walked here.
+ * `root` if a walk just found them (the observer's, with the same `opaque`), else walked here.
  */
 export function deepQueryGroups(
   root: DeepRoot,
   selectors: readonly string[],
   skipTag: string,
-  scopes: TreeScopes = treeScopes(root, skipTag),
+  opaque?: OpaqueHost,
+  scopes: TreeScopes = treeScopes(root, skipTag, opaque),
 ): Element[][] {
   const groups: Element[][] = selectors.map(() => []);
   for (const { scope, hosted } of scopes) {
@@ -155,9 +163,9 @@ export function deepQueryGroups(
   return groups;
 }
 
-/** Every open shadow root below `root` (its own too), outermost first, not entering hosts named `skipTag`. */
-export function openShadowRoots(root: DeepRoot, skipTag: string): ShadowRoot[] {
-  return treeScopes(root, skipTag).flatMap(({ scope }) => (isShadowRoot(scope) ? [scope] : []));
+/** Every open shadow root below `root` (its own too), outermost first, not entering hosts named `skipTag` nor `opaque` ones. */
+export function openShadowRoots(root: DeepRoot, skipTag: string, opaque?: OpaqueHost): ShadowRoot[] {
+  return treeScopes(root, skipTag, opaque).flatMap(({ scope }) => (isShadowRoot(scope) ? [scope] : []));
 }
 
 /**

@@ -7,12 +7,17 @@
  * are coalesced into one callback per animation frame. Changes made only inside our own UI hosts
  * (badges) are ignored, so rendering badges from the callback does not loop.
  */
-import { BADGE_HOST_TAG, closestAcrossShadow, isShadowRoot, openShadowRoots, treeScopes, type TreeScopes } from './dom';
+import { BADGE_HOST_TAG, closestAcrossShadow, isShadowRoot, openShadowRoots, treeScopes, type OpaqueHost, type TreeScopes } from './dom';
 
 export interface ObserveDeepOptions {
   signal?: AbortSignal;
   /** Tag name of our own UI hosts, whose inner changes never count. Defaults to the badge host. */
   ignore?: string;
+  /**
+   * Hosts whose shadow roots the caller never reads (see {@link OpaqueHost}): not watched, and
+   * the walks handed to the caller leave them out. Changes to the hosts themselves still count.
+   */
+  opaque?: OpaqueHost;
   /** Schedules the coalesced callback and returns a cancel function. Defaults to requestAnimationFrame. */
   schedule?: (run: () => void) => () => void;
   /**
@@ -54,6 +59,7 @@ function defaultSchedule(run: () => void): () => void {
 export function observeDeep(root: Document, onChange: (scopes?: TreeScopes) => void, options: ObserveDeepOptions = {}): DeepObservation {
   const { signal } = options;
   const ignore = options.ignore ?? BADGE_HOST_TAG;
+  const { opaque } = options;
   const schedule = options.schedule ?? defaultSchedule;
   const quietMs = options.quietMs ?? QUIET_MS;
   const MO = root.defaultView?.MutationObserver ?? globalThis.MutationObserver;
@@ -71,7 +77,7 @@ export function observeDeep(root: Document, onChange: (scopes?: TreeScopes) => v
     observer.observe(target, INIT);
   };
   const watchBelow = (node: Document | Element) => {
-    for (const sr of openShadowRoots(node, ignore)) watch(sr);
+    for (const sr of openShadowRoots(node, ignore, opaque)) watch(sr);
   };
   const isOurHost = (n: Node): boolean => n.nodeType === 1 && (n as Element).localName === ignore;
   const onlyOurHosts = (nodes: NodeList): boolean => {
@@ -100,7 +106,7 @@ export function observeDeep(root: Document, onChange: (scopes?: TreeScopes) => v
     let scopes: TreeScopes | undefined;
     if (now - lastFullScan >= FULL_SCAN_MS || nodes.length > MANY_ADDED) {
       lastFullScan = now;
-      scopes = treeScopes(root, ignore);
+      scopes = treeScopes(root, ignore, opaque);
       for (const { scope } of scopes) if (isShadowRoot(scope)) watch(scope);
     }
     try {
@@ -124,6 +130,8 @@ export function observeDeep(root: Document, onChange: (scopes?: TreeScopes) => v
         const n = r.addedNodes[i]!;
         if (n.nodeType === 1) added.push(n as Element);
       }
+      // A host that stops being opaque (say, a link-button losing its href) shows its root from now on.
+      if (opaque && r.type === 'attributes' && (r.target as Element).shadowRoot) added.push(r.target as Element);
     }
     if (!relevant || cancel) return;
     if (quietMs !== Infinity && Date.now() - lastFlush >= quietMs) flush();

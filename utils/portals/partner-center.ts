@@ -4,7 +4,7 @@
  * join this module as the badges arrive; a Partner Center redesign is a fix here.
  */
 import { GUID_SOURCE } from '../ids';
-import { BADGE_HOST_TAG, closestAcrossShadow, deepQueryGroups, isShadowRoot, type TreeScopes } from './dom';
+import { BADGE_HOST_TAG, closestAcrossShadow, deepQueryGroups, type OpaqueHost, type TreeScopes } from './dom';
 
 export type PartnerCenterPage =
   | { kind: 'customer-list' }
@@ -92,6 +92,13 @@ const RELATIONSHIP_ID = new RegExp(`^${OPAQUE}$`);
 const CUSTOMERS_IN_HREF = /customers\//i;
 const PARTNER_CENTER_HOST = 'partner.microsoft.com';
 
+/**
+ * A shadow host with its own href is a link-button: its shadow root only draws the same link
+ * around the host's label, so it is neither read nor watched (a grid has a thousand). A
+ * link-button without an href on the host is read through its shadow root, as before.
+ */
+export const isLinkHost: OpaqueHost = (host) => host.hasAttribute('href');
+
 interface LinkInfo extends LinkIds {
   el: Element;
 }
@@ -121,7 +128,7 @@ function collectTargets(root: Document, page: PartnerCenterPage, scopes: TreeSco
   const headed = page.kind === 'customer' || page.kind === 'customer-relationships' || page.kind === 'relationship';
   // One walk of the page for all that is looked for: the heading, rows and links.
   const selectors = page.kind === 'customer' ? [HEADER_SELECTOR] : headed ? [HEADER_SELECTOR, ROW_SELECTOR, LINK_SELECTOR] : [ROW_SELECTOR, LINK_SELECTOR];
-  const groups = deepQueryGroups(root, selectors, BADGE_HOST_TAG, scopes);
+  const groups = deepQueryGroups(root, selectors, BADGE_HOST_TAG, isLinkHost, scopes);
   if (headed) {
     // The outermost first heading.
     const h1 = groups.shift()![0];
@@ -137,31 +144,9 @@ function collectTargets(root: Document, page: PartnerCenterPage, scopes: TreeSco
   // happens to carry a `row-…` id around a whole grid owns no links and is skipped.
   for (const el of foundRows) rows.set(el, { row: el, links: [] });
   if (rows.size === 0) return out;
-  // A link-button repeats its href on the anchor in its shadow root: each href is read once,
-  // and the anchor finds its row through the button, already placed.
-  const hrefs = new Map<string, LinkIds | null>();
-  const rowOf = new Map<Element, Element | null>();
-  const rowAround = (el: Element): Element | null => {
-    let row = el.closest(ROW_SELECTOR);
-    if (!row) {
-      const top = el.getRootNode();
-      if (!isShadowRoot(top)) return null;
-      const known = rowOf.get(top.host);
-      row = known === undefined ? rowAround(top.host) : known;
-    }
-    rowOf.set(el, row);
-    return row;
-  };
   for (const el of foundLinks) {
-    const href = el.getAttribute('href');
-    if (href === null) continue;
-    let ids = hrefs.get(href);
-    if (ids === undefined) {
-      ids = parseHref(href, base);
-      hrefs.set(href, ids);
-    }
-    if (!ids) continue;
-    const row = rowAround(el);
+    const ids = parseHref(el.getAttribute('href')!, base);
+    const row = ids && closestAcrossShadow(el, ROW_SELECTOR);
     if (row) rows.get(row)?.links.push({ el, ...ids });
   }
 
@@ -240,7 +225,7 @@ function anchorOf(row: Element, link: Element | undefined): Element {
 }
 
 function firstCell(row: Element): Element | null {
-  for (const el of deepQueryGroups(row, [CELL_SELECTOR], BADGE_HOST_TAG)[0]!) {
+  for (const el of deepQueryGroups(row, [CELL_SELECTOR], BADGE_HOST_TAG, isLinkHost)[0]!) {
     if (closestAcrossShadow(el.parentNode, ROW_SELECTOR) === row) return el;
   }
   return null;
