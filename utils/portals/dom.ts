@@ -118,18 +118,14 @@ export function treeScopes(root: DeepRoot, skipTag: string, opaque?: OpaqueHost)
   for (let s = 0; s < queue.length; s++) {
     const scope = queue[s]!;
     // Whether the scope holds one of our hosts with light children (which count as ours too;
-    // our hosts have none, but a page could put some in). Elements come in document order,
-    // so while no such host has been met, no element is inside one.
-    let hosted = false;
+    // our hosts have none, but a page could put some in): asked once, natively.
+    const hosted = scope.querySelector(`${skipTag} > *`) !== null;
     const all = scope.querySelectorAll('*');
     for (let k = 0; k < all.length; k++) {
       const el = all[k]!;
-      if (el.localName === skipTag) {
-        if (el.firstElementChild !== null) hosted = true;
-        continue;
-      }
+      // Only shadow hosts are asked more (our own hosts have a shadow root too).
       const sr = el.shadowRoot;
-      if (sr && (!hosted || el.closest(skipTag) === null) && !opaque?.(el)) queue.push(sr);
+      if (sr && el.localName !== skipTag && (!hosted || el.closest(skipTag) === null) && !opaque?.(el)) queue.push(sr);
     }
     scopes.push({ scope, hosted });
   }

@@ -83,7 +83,6 @@ const CELL_SELECTOR = '[role="gridcell"], [role="rowheader"], [role="cell"], td,
 const LINK_SELECTOR = '[href]';
 const HEADER_SELECTOR = 'h1';
 
-const GUID_RE = new RegExp(`^${GUID}$`, 'i');
 const CUSTOMER_ROW_ID = new RegExp(`^row-(${GUID})$`, 'i');
 /** `/customers/{tenantId}`, optionally `/adminrelationships[/{relationshipId}]`, anywhere in a path. */
 const LINK_PATH = new RegExp(`/customers/(${GUID})(?:/adminrelationships(?:/([^/]+))?)?(?:/|$)`, 'i');
@@ -147,7 +146,7 @@ function collectTargets(root: Document, page: PartnerCenterPage, scopes: TreeSco
   for (const el of foundLinks) {
     const ids = parseHref(el.getAttribute('href')!, base);
     const row = ids && closestAcrossShadow(el, ROW_SELECTOR);
-    if (row) rows.get(row)?.links.push({ el, ...ids });
+    if (row) rows.get(row)?.links.push({ el, tenantId: ids.tenantId, relationshipId: ids.relationshipId });
   }
 
   for (const info of rows.values()) {
@@ -179,14 +178,16 @@ function headerTarget(h1: Element, page: PartnerCenterPage): BadgeTarget | null 
 function customerRow(info: RowInfo): BadgeTarget | null {
   const { row, links } = info;
   if (row.hasAttribute('data-relationship-id')) return null;
-  const idTenant = row.id.match(CUSTOMER_ROW_ID)?.[1]?.toLowerCase() ?? null;
-  const linkTenants = new Set(links.map((l) => l.tenantId));
-  if (linkTenants.size > 1) return null;
-  const linkTenant = linkTenants.values().next().value ?? null;
-  if (idTenant && linkTenant && idTenant !== linkTenant) return null;
-  const tenantId = idTenant ?? linkTenant;
+  let tenantId = row.id.match(CUSTOMER_ROW_ID)?.[1]?.toLowerCase() ?? null;
+  // Every link names the one customer (the id's, when there is one); the badge goes by the
+  // first link to the customer itself, else by the first link.
+  let named: LinkInfo | undefined;
+  for (const l of links) {
+    if (tenantId === null) tenantId = l.tenantId;
+    else if (l.tenantId !== tenantId) return null;
+    if (!named || (named.relationshipId !== null && l.relationshipId === null)) named = l;
+  }
   if (!tenantId) return null;
-  const named = links.find((l) => l.tenantId === tenantId && l.relationshipId === null) ?? links.find((l) => l.tenantId === tenantId);
   return { kind: 'customer-row', tenantId, row, anchor: anchorOf(row, named?.el) };
 }
 
@@ -280,7 +281,7 @@ function parseHref(href: string, base: URL): LinkIds | null {
   // Most links on a page name no customer: skip them before parsing a URL (a grid has thousands).
   if (!CUSTOMERS_IN_HREF.test(href)) return null;
   const m = linkPath(href, base)?.match(LINK_PATH);
-  if (!m || !GUID_RE.test(m[1]!)) return null;
+  if (!m) return null;
   const tenantId = m[1]!.toLowerCase();
   let relationshipId: string | null = null;
   if (m[2] !== undefined) {
