@@ -360,7 +360,7 @@ describe('the badge index source', () => {
       send: (async (command: string, data: { kind: string }) => {
         calls.push(`${command}:${data.kind}`);
         return data.kind === 'customers'
-          ? { entries: { [T.toLowerCase()]: ['expiring', 5, 'off', 2, 1, 'danger', 1], [guid(10)]: ['active', -3, 'on', 1, 0, 'ok', 1] }, absent: ['none', null, null, 0, 0, 'muted', 0] }
+          ? { entries: { [T.toLowerCase()]: ['expiring', 5, 'off', 2, 1, 'danger', 1], [guid(10)]: ['active', -3, 'on', 1, 0, 'ok', 1], [guid(12)]: 'active', [guid(13)]: null }, absent: ['none', null, null, 0, 0, 'muted', 0] }
           : { entries: { 'Rel-A': ['pending', 80, null, 4, 0, 'muted', 1] }, absent: null };
       }) as never,
     };
@@ -370,6 +370,9 @@ describe('the badge index source', () => {
     expect(customers?.pill(guid(10))).toBeNull(); // negative days: not a pill
     expect(customers?.pill(guid(11))?.state).toBe('none');
     expect(customers?.pill('__proto__')?.state).toBe('none');
+    expect(customers?.pill('constructor')?.state).toBe('none'); // inherited: not an entry
+    expect(customers?.pill(guid(12))).toBeNull(); // an entry that is not a code: no badge, not "no GDAP"
+    expect(customers?.pill(guid(13))).toBeNull();
     const relationships = await source.get('relationships');
     expect(relationships?.pill('Rel-A')?.state).toBe('pending');
     expect(relationships?.pill('rel-a')).toBeNull(); // relationship ids are exact

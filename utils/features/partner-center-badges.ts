@@ -93,17 +93,19 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
   let scanning: Promise<void> | null = null;
   let again = false;
 
-  const callbacks = (t: BadgeTarget): BadgeCallbacks => ({
-    loadDetails: async () =>
-      (await opts.api.send('getBadgeDetails', idOf(t))) ?? null,
-    onEnableAutoExtend: async (id) => {
-      try {
-        const r = await opts.api.send('setAutoExtend', { id, on: true });
-        return r?.ok ? { ok: true } : { ok: false, ...(r && !r.ok ? { messageKey: r.error.messageKey } : {}) };
-      } catch {
-        return { ok: false };
-      }
-    },
+  const onEnableAutoExtend: BadgeCallbacks['onEnableAutoExtend'] = async (id) => {
+    try {
+      const r = await opts.api.send('setAutoExtend', { id, on: true });
+      return r?.ok ? { ok: true } : { ok: false, ...(r && !r.ok ? { messageKey: r.error.messageKey } : {}) };
+    } catch {
+      return { ok: false };
+    }
+  };
+  /** A badge's props: one object per badge, the action shared by all. */
+  const propsOf = (t: BadgeTarget, model: Pill): BadgeCallbacks & { model: Pill } => ({
+    model,
+    loadDetails: async () => (await opts.api.send('getBadgeDetails', idOf(t))) ?? null,
+    onEnableAutoExtend,
   });
 
   /**
@@ -151,23 +153,26 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
   async function scanOnce(scopes?: TreeScopes): Promise<void> {
     const page = opts.page();
     const targets = page ? findBadgeTargets(opts.doc, page, scopes) : [];
-    const wanted = new Set(targets.map((t) => t.anchor));
-    // Badges whose row left the page, whose anchor now shows something else, or that the
-    // portal wiped out while re-rendering the anchor (e.g. setting a header's text), go.
-    for (const [anchor, m] of mounted) {
-      if (!anchor.isConnected || !wanted.has(anchor) || !m.badge.host.isConnected) {
-        m.badge.remove();
-        mounted.delete(anchor);
+    let fresh = targets;
+    if (mounted.size > 0) {
+      const wanted = new Set(targets.map((t) => t.anchor));
+      // Badges whose row left the page, whose anchor now shows something else, or that the
+      // portal wiped out while re-rendering the anchor (e.g. setting a header's text), go.
+      for (const [anchor, m] of mounted) {
+        if (!anchor.isConnected || !wanted.has(anchor) || !m.badge.host.isConnected) {
+          m.badge.remove();
+          mounted.delete(anchor);
+        }
       }
-    }
-    for (const t of targets) {
-      const m = mounted.get(t.anchor);
-      if (m && keyOf(m.target) !== keyOf(t)) {
-        m.badge.remove();
-        mounted.delete(t.anchor);
+      for (const t of targets) {
+        const m = mounted.get(t.anchor);
+        if (m && keyOf(m.target) !== keyOf(t)) {
+          m.badge.remove();
+          mounted.delete(t.anchor);
+        }
       }
+      fresh = targets.filter((t) => !mounted.has(t.anchor));
     }
-    const fresh = targets.filter((t) => !mounted.has(t.anchor));
     if (fresh.length === 0) return;
     // From the index nothing is awaited: the badges go in before this call returns, in the
     // observer's callback, before the page lays out the rows that brought them (one layout,
@@ -194,7 +199,7 @@ export function startPartnerCenterBadges(opts: PartnerCenterBadgesOptions): Part
         // A relationship the cache does not know yet gets no badge (nothing wrong is shown).
         // Without a wait, the anchors are those just found in the page.
         if (!model || mounted.has(t.anchor) || (asked && !t.anchor.isConnected)) continue;
-        const badge = opts.mount(t.anchor, idOf(t), { model, ...callbacks(t) }, { deferPlace: true });
+        const badge = opts.mount(t.anchor, idOf(t), propsOf(t, model), { deferPlace: true });
         mounted.set(t.anchor, { target: t, badge });
         made.push(badge);
       }

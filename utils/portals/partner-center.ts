@@ -198,22 +198,22 @@ function customerRow(info: RowInfo): BadgeTarget | null {
  */
 function relationshipRow(info: RowInfo, routeTenant: string | null): BadgeTarget | null {
   const { row, links } = info;
-  const ids = new Map<string, string>();
-  const attr = row.getAttribute('data-relationship-id');
-  if (attr !== null) {
-    const id = attr.trim();
-    if (!RELATIONSHIP_ID.test(id)) return null;
-    ids.set(id.toLowerCase(), id);
+  let relationshipId = row.getAttribute('data-relationship-id')?.trim() ?? null;
+  if (relationshipId !== null && !RELATIONSHIP_ID.test(relationshipId)) return null;
+  // undefined: no link yet; null: links to more than one customer.
+  let tenantId: string | null | undefined;
+  let named: LinkInfo | undefined;
+  for (const l of links) {
+    if (l.relationshipId !== null) {
+      if (relationshipId === null) relationshipId = l.relationshipId;
+      else if (l.relationshipId.toLowerCase() !== relationshipId.toLowerCase()) return null;
+      named ??= l;
+    }
+    tenantId = tenantId === undefined || tenantId === l.tenantId ? l.tenantId : null;
   }
-  for (const l of links) if (l.relationshipId !== null && !ids.has(l.relationshipId.toLowerCase())) ids.set(l.relationshipId.toLowerCase(), l.relationshipId);
-  if (ids.size !== 1) return null;
-  const relationshipId = ids.values().next().value as string;
-  // Every link in the row now names this relationship or only a customer.
-  const tenants = new Set(links.map((l) => l.tenantId));
-  const tenantId = tenants.size === 1 ? (tenants.values().next().value ?? null) : null;
-  if (routeTenant !== null && tenants.size > 0 && tenantId !== routeTenant) return null;
-  const named = links.find((l) => l.relationshipId !== null);
-  return { kind: 'relationship-row', relationshipId, tenantId, row, anchor: anchorOf(row, named?.el) };
+  if (relationshipId === null) return null;
+  if (routeTenant !== null && tenantId !== undefined && tenantId !== routeTenant) return null;
+  return { kind: 'relationship-row', relationshipId, tenantId: tenantId ?? null, row, anchor: anchorOf(row, named?.el) };
 }
 
 /** The cell holding `link` (through the link-button's shadow root), else the row's first cell, else the row. */
