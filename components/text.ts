@@ -49,11 +49,10 @@ function message(key: string, subs: string[], form: 0 | 1 | 2 | undefined): stri
 
 const made = new Map<string, unknown>();
 
-/** What `make` builds from messages, built once per key until the texts are forgotten. */
-export function fromTexts<T>(key: string, make: () => T): T {
-  if (made.has(key)) return made.get(key) as T;
-  const value = make();
-  made.set(key, value);
+/** What `make(arg)` builds from messages, built once per key until the texts are forgotten. */
+export function fromTexts<T, A>(key: string, make: (arg: A) => T, arg: A): T {
+  let value = made.get(key) as T | undefined;
+  if (value === undefined) made.set(key, (value = make(arg)));
   return value;
 }
 

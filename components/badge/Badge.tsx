@@ -64,20 +64,20 @@ export function wordsKind(m: Pill): string {
   return `${m.state}|${form}|${m.autoExtend}|${m.roleCount}|${m.noSecurityGroup}|${m.tone}|${m.relationshipCount}`;
 }
 
+/** A kind's words (see {@link wordsKind}), split where the number of days goes. */
+function kindWords(m: Pill): { tone: Pill['tone']; label: string[]; text: string[] } {
+  const w = pillWords(m, DAYS);
+  return { tone: w.tone, label: w.label.split(DAYS), text: w.text.split(DAYS) };
+}
+
 /**
- * The pill's words, made once per distinct pill on a page (a grid repeats them a lot). Pills
- * that differ only in their days share their words (see {@link wordsKind}): a grid of a
- * thousand shows hundreds of day counts.
+ * The pill's words. Those of each kind of pill (see {@link wordsKind}) are made once on a page
+ * (a grid repeats them a lot); a pill then only puts its number of days in.
  */
 export function pillText(m: Pill): PillText {
-  const kind = wordsKind(m);
-  const d = m.daysLeft;
-  if (d === null) return fromTexts(`pill:${kind}`, () => pillWords(m));
-  return fromTexts(`pill:${kind}|${d}`, () => {
-    const words = fromTexts(`pill:${kind}`, () => pillWords(m, DAYS));
-    const n = String(d);
-    return { tone: words.tone, label: words.label.replaceAll(DAYS, n), text: words.text.replaceAll(DAYS, n) };
-  });
+  const w = fromTexts(`pill:${wordsKind(m)}`, kindWords, m);
+  const n = String(m.daysLeft);
+  return { tone: w.tone, label: w.label.join(n), text: w.text.join(n) };
 }
 
 /** A pill's words composed directly (`shown`: what stands for the days; default the number). */
