@@ -332,6 +332,33 @@ describe('normalizeDateTime', () => {
   it.each(cases)('%s → %s', (input, expected) => {
     expect(normalizeDateTime(input)).toBe(expected);
   });
+  // Strings already in the normalised form take a shorter way: the same answers.
+  const normalisedForm: Array<[string, string | null]> = [
+    ['2022-04-28T19:47:48.535Z', '2022-04-28T19:47:48.535Z'],
+    ['2024-02-29T00:00:00.000Z', '2024-02-29T00:00:00.000Z'],
+    ['2023-02-29T00:00:00.000Z', null], // impossible day: not rolled over into March
+    ['2022-04-31T00:00:00.000Z', null],
+    ['2022-04-28T24:00:00.000Z', null],
+    ['2022-04-28T23:59:60.000Z', null],
+    ['0001-01-01T00:00:00.000Z', null], // .NET's MinValue
+    ['0002-01-01T00:00:00.000Z', '0002-01-01T00:00:00.000Z'],
+    [' 2022-04-28T19:47:48.535Z', '2022-04-28T19:47:48.535Z'], // trimmed, the long way
+  ];
+  it.each(normalisedForm)('normalised form %s → %s', (input, expected) => {
+    expect(normalizeDateTime(input)).toBe(expected);
+  });
+  it('gives a normalised date back unchanged, and the same as the long way for any date (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)), noInvalidDate: true }), (d) => {
+        const iso = d.toISOString();
+        const expected = d.getUTCFullYear() <= 1 ? null : iso;
+        expect(normalizeDateTime(iso)).toBe(expected);
+        // The long way: the same instant written with an offset.
+        expect(normalizeDateTime(iso.replace('Z', '+00:00'))).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('schema properties (fast-check)', () => {

@@ -7,6 +7,9 @@
 const DATE_TIME_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+/** The form {@link normalizeDateTime} returns: `Date.prototype.toISOString()` of years 0000–9999. */
+const NORMALISED_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 function daysInMonth(year: number, month1: number): number {
   const d = new Date(0);
   d.setUTCFullYear(year, month1, 0);
@@ -26,6 +29,13 @@ function daysInMonth(year: number, month1: number): number {
  * - `0001-01-01…` (.NET's `DateTime.MinValue`, sometimes sent instead of null) → `null`.
  */
 export function normalizeDateTime(s: string): string | null {
+  // Domain objects hold their dates in the normalised form already, and the rules read them
+  // thousands of times (a page of badges): such a string is its own answer when the date is
+  // real (it reads back the same; an impossible day would roll over) and after year 1.
+  if (NORMALISED_RE.test(s) && s >= '0002') {
+    const t = Date.parse(s);
+    if (Number.isFinite(t) && new Date(t).toISOString() === s) return s;
+  }
   const m = DATE_TIME_RE.exec(s.trim());
   if (!m) return null;
   const [, ys, mos, ds, hs = '0', mis = '0', ss = '0', frac = '', zone = 'Z'] = m;
