@@ -57,9 +57,8 @@ function defaultSchedule(run: () => void): () => void {
  * used within that call only).
  */
 export function observeDeep(root: Document, onChange: (scopes?: TreeScopes) => void, options: ObserveDeepOptions = {}): DeepObservation {
-  const { signal } = options;
+  const { signal, opaque } = options;
   const ignore = options.ignore ?? BADGE_HOST_TAG;
-  const { opaque } = options;
   const schedule = options.schedule ?? defaultSchedule;
   const quietMs = options.quietMs ?? QUIET_MS;
   const MO = root.defaultView?.MutationObserver ?? globalThis.MutationObserver;

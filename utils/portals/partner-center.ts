@@ -94,7 +94,7 @@ const PARTNER_CENTER_HOST = 'partner.microsoft.com';
 /**
  * A shadow host with its own href is a link-button: its shadow root only draws the same link
  * around the host's label, so it is neither read nor watched (a grid has a thousand). A
- * link-button without an href on the host is read through its shadow root, as before.
+ * link-button without an href on the host is read through its shadow root.
  */
 export const isLinkHost: OpaqueHost = (host) => host.hasAttribute('href');
 
